@@ -1,0 +1,262 @@
+"""Turn ordered PDF lines and tables into blocks (pure): paragraphs, headings with levels, list items, rows."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.layout import Line, PageContent, TableFragment, body_size, typical_pitch
+from ingest.model import CELL_SEPARATOR, Block, BlockKind
+from ingest.toc import TocEntry, match_toc_entry
+
+LIST_MARKER = re.compile(
+    r"^(?P<marker>[•●○◦▪▫■□►▸▹‣⁃✓✔➢➤❖–—\-*]|\(?\d{1,2}[.)]|\(?[a-zåäö]\))(?=\s|$)\s*(?P<rest>.*)$"
+)
+# Words after a line-end hyphen that show the hyphen belongs to a compound pair ("barn- och utbildning").
+_PAIR_WORDS = {"och", "eller", "samt", "till", "resp.", "respektive", "som"}
+_SENTENCE_END = re.compile(r"[.!?:;]\s*[”\"')]*$")
+
+
+@dataclass
+class _Draft:
+    lines: list[Line]
+    kind: BlockKind = BlockKind.PARAGRAPH
+    marker: str | None = None
+    table: TableFragment | None = None
+
+
+def join_lines(texts: list[str]) -> str:
+    """Join the lines of a block, mending words hyphenated at the line end."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not out:
+            out = text
+            continue
+        match = re.search(r"(\w)-$", out)
+        first = text.split(" ", 1)[0]
+        if match and first and first[0].islower() and first.casefold() not in _PAIR_WORDS:
+            if match.group(1).isupper() or match.group(1).isdigit():
+                out = out + text  # "SYV-" + "plan": the hyphen is part of the word
+            else:
+                out = out[:-1] + text  # "utveck-" + "ling"
+        else:
+            out = out + " " + text
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _starts_list(line: Line) -> re.Match[str] | None:
+    return LIST_MARKER.match(line.text)
+
+
+def _continues(prev: Line, line: Line) -> bool:
+    """Whether a line that starts a new column or page continues the previous line's sentence."""
+    return (
+        not _SENTENCE_END.search(prev.text)
+        and bool(line.text)
+        and line.text[0].islower()
+        and abs(prev.size - line.size) < 0.6
+        and prev.bold == line.bold
+    )
+
+
+def draft_blocks(pages: list[PageContent]) -> list[_Draft]:
+    """Group ordered lines into draft blocks by spacing, style, list markers and indentation."""
+    all_lines = [item for page in pages for item in page.items if isinstance(item, Line)]
+    pitch = typical_pitch(all_lines)
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, TableFragment):
+                drafts.append(_Draft([], kind=BlockKind.TABLE_ROW, table=item))
+                current = None
+                continue
+            line = item
+            marker = _starts_list(line)
+            if current is None or current.table is not None:
+                current = _new_draft(line, marker)
+                drafts.append(current)
+                continue
+            prev = current.lines[-1]
+            if _breaks(prev, line, current, marker, pitch):
+                current = _new_draft(line, marker)
+                drafts.append(current)
+            else:
+                current.lines.append(line)
+    return drafts
+
+
+def _new_draft(line: Line, marker: re.Match[str] | None) -> _Draft:
+    if marker:
+        return _Draft([line], kind=BlockKind.LIST_ITEM, marker=marker.group("marker"))
+    return _Draft([line])
+
+
+def _breaks(prev: Line, line: Line, draft: _Draft, marker: re.Match[str] | None, pitch: dict) -> bool:
+    if marker:
+        return True
+    if line.page != prev.page or line.top < prev.top - 1:  # new page or new column
+        return not _continues(prev, line)
+    if abs(line.size - prev.size) >= 0.6:
+        return True
+    expected = pitch.get(round(line.size, 1), 1.4 * line.size)
+    if line.top - prev.top > 1.3 * expected:
+        return True
+    if line.bold != prev.bold and (prev.bold or line.bold) and not (prev.bold_prefix and not line.bold):
+        # A style change without a gap: a heading followed by text (or the reverse). A bold lead-in line
+        # followed by plain text is one paragraph.
+        if prev.bold and draft.lines[0].bold and len(draft.lines) <= 3 and _SENTENCE_END.search(prev.text):
+            return False
+        return prev.bold and all(lin.bold for lin in draft.lines) and len(" ".join(x.text for x in draft.lines)) < 160
+    if line.italic != prev.italic and (prev.italic and all(lin.italic for lin in draft.lines)):
+        return True
+    first = draft.lines[0]
+    if draft.kind is BlockKind.LIST_ITEM and line.x0 < first.x0 + 2:
+        return True  # list continuation lines are indented past the marker
+    if draft.kind is BlockKind.PARAGRAPH and line.x0 > first.x0 + 0.8 * line.size and len(draft.lines) > 1:
+        return True  # an indented line after a paragraph's body
+    return False
+
+
+@dataclass
+class HeadingStyle:
+    """The visual style of a heading, used to rank heading levels."""
+
+    size: float
+    bold: bool
+    italic: bool
+
+    def key(self) -> tuple[float, bool, bool]:
+        """Return a hashable key."""
+        return (round(self.size, 1), self.bold, self.italic)
+
+
+def _is_heading(draft: _Draft, base: float, toc: list[TocEntry]) -> bool:
+    text = join_lines([line.text for line in draft.lines])
+    if not text or len(draft.lines) > 4 or len(text) > 220:
+        return False
+    if draft.kind is BlockKind.LIST_ITEM:
+        return False
+    if toc and match_toc_entry(text, toc) is not None:
+        return True
+    size = max(line.size for line in draft.lines)
+    if not any(ch.isalpha() for ch in text):
+        return False
+    if size >= base + 1.5 and len(text) <= 160:
+        return True
+    styled = all(line.bold for line in draft.lines) or all(line.italic for line in draft.lines)
+    return styled and len(text) <= 110 and not _SENTENCE_END.search(text.rstrip("”\""))
+
+
+def to_blocks(pages: list[PageContent], toc: list[TocEntry]) -> list[Block]:
+    """Turn the pages' ordered content into blocks; headings get levels from the TOC, else from their style."""
+    drafts = draft_blocks(pages)
+    lines = [line for d in drafts for line in d.lines]
+    base = body_size(lines)
+    blocks: list[Block] = []
+    heading_styles: list[tuple[Block, HeadingStyle]] = []
+    table_ids = link_table_continuations(pages)
+    for draft in drafts:
+        if draft.table is not None:
+            blocks.extend(_table_blocks(draft.table, table_ids[id(draft.table)]))
+            continue
+        text = join_lines([line.text for line in draft.lines])
+        page = draft.lines[0].page
+        if _is_heading(draft, base, toc):
+            block = Block(BlockKind.HEADING, text, page)
+            entry = match_toc_entry(text, toc) if toc else None
+            if entry is not None:
+                block.level = entry.level
+            style = HeadingStyle(
+                max(line.size for line in draft.lines),
+                all(line.bold for line in draft.lines),
+                all(line.italic for line in draft.lines),
+            )
+            heading_styles.append((block, style))
+            blocks.append(block)
+        elif draft.kind is BlockKind.LIST_ITEM:
+            match = LIST_MARKER.match(text)
+            rest = match.group("rest") if match else text
+            blocks.append(Block(BlockKind.LIST_ITEM, rest or text, page, marker=draft.marker))
+        else:
+            blocks.append(Block(BlockKind.PARAGRAPH, text, page))
+    _assign_levels(heading_styles)
+    return blocks
+
+
+def _assign_levels(headings: list[tuple[Block, HeadingStyle]]) -> None:
+    """Give headings without a TOC level one from their style, consistent with the TOC-matched headings."""
+    rank = sorted({s.key() for _, s in headings}, key=lambda k: (-k[0], not k[1], not k[2]))
+    matched: dict[tuple, Counter[int]] = {}
+    for block, style in headings:
+        if block.level is not None:
+            matched.setdefault(style.key(), Counter())[block.level] += 1
+    style_level: dict[tuple, int] = {key: counts.most_common(1)[0][0] for key, counts in matched.items()}
+    if not style_level:
+        for i, key in enumerate(rank):
+            style_level[key] = min(i + 1, 6)
+    else:
+        # Unmatched styles: bigger than every matched one -> level 1; otherwise one below the nearest bigger.
+        for i, key in enumerate(rank):
+            if key in style_level:
+                continue
+            bigger = [style_level[k] for k in rank[:i] if k in style_level]
+            style_level[key] = min(max(bigger) + 1, 6) if bigger else 1
+    for block, style in headings:
+        if block.level is None:
+            block.level = style_level[style.key()]
+
+
+def _table_blocks(fragment: TableFragment, table_id: int) -> list[Block]:
+    """Rows of one table fragment, tagged with the logical table it belongs to."""
+    blocks: list[Block] = []
+    for i, row in enumerate(fragment.rows):
+        cells = [cell.text if cell is not None else "" for cell in row]
+        if not any(cells):
+            continue
+        header = bool(fragment.bold_rows and i < len(fragment.bold_rows) and fragment.bold_rows[i] and i == 0)
+        text = CELL_SEPARATOR.join(cells).strip()
+        blocks.append(
+            Block(BlockKind.TABLE_ROW, text, fragment.page, cells=cells, table=table_id, header=header)
+        )
+    return blocks
+
+
+def link_table_continuations(pages: list[PageContent]) -> dict[int, int]:
+    """Return, for each table fragment (by id()), the logical table it belongs to across page breaks.
+
+    A fragment at the top of a page that continues the last table of the previous page (that table ended the
+    page's content, and the columns line up) belongs to the same logical table.
+    """
+    ids: dict[int, int] = {}
+    next_id = 0
+    previous_tail: TableFragment | None = None
+    for page in pages:
+        first = page.items[0] if page.items else None
+        for item in page.items:
+            if not isinstance(item, TableFragment):
+                continue
+            if (
+                item is first
+                and previous_tail is not None
+                and _same_columns(previous_tail, item)
+                and not (item.bold_rows and item.bold_rows[0] and _first_row(item) == _first_row(previous_tail))
+            ):
+                ids[id(item)] = ids[id(previous_tail)]
+            else:
+                ids[id(item)] = next_id
+                next_id += 1
+        last = page.items[-1] if page.items else None
+        previous_tail = last if isinstance(last, TableFragment) else None
+    return ids
+
+
+def _first_row(fragment: TableFragment) -> list[str]:
+    return [cell.text if cell else "" for cell in fragment.rows[0]] if fragment.rows else []
+
+
+def _same_columns(a: TableFragment, b: TableFragment) -> bool:
+    ea, eb = a.column_edges(), b.column_edges()
+    return len(ea) == len(eb) and all(abs(x - y) <= 3 for x, y in zip(ea, eb, strict=True)) and abs(a.x0 - b.x0) < 3
