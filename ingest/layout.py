@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 # A gap between characters wider than this many font sizes starts a new line segment (a new column or cell).
 SEGMENT_GAP_EM = 1.5
+# ... unless the PDF put a space character in the gap (justified text): then the gap must be this wide.
+JUSTIFIED_GAP_EM = 4.0
 # A gap wider than this many font sizes is a space between words.
 WORD_GAP_EM = 0.25
 # The share of the page height at the top and bottom where running headers and footers live.
@@ -139,7 +141,9 @@ def build_lines(chars: list[Char], page: int, gutter: float | None = None) -> li
                 size = max(prev.size, char.size, 1.0)
                 gap = char.x0 - prev.x1
                 at_gutter = gutter is not None and prev.x1 - 1 <= gutter <= char.x0 + 1 and gap > 0.3 * size
-                if gap > SEGMENT_GAP_EM * size or at_gutter:
+                # A wide gap with a space character in it is justified text, not a new column or cell.
+                wide = gap > (JUSTIFIED_GAP_EM if space else SEGMENT_GAP_EM) * size
+                if wide or at_gutter:
                     lines.append(_make_line(segment, page))
                     segment = []
                     space = False
@@ -185,8 +189,7 @@ def find_gutter(chars: list[Char], page_height: float) -> float | None:
     rows of text on each side, and the text on each side at least a quarter of the text width.
     """
     body = [c for c in chars if c.text.strip() and page_height * MARGIN_SHARE < c.top < page_height * (1 - MARGIN_SHARE)]
-    rows = [[c for c in row if c.text.strip()] for row in group_rows(body)]
-    rows = [row for row in rows if len(row) > 1]
+    rows = [row for row in group_rows(body) if len(row) > 1]
     if len(rows) < 6:
         return None
     left = min(row[0].x0 for row in rows)
@@ -196,10 +199,7 @@ def find_gutter(chars: list[Char], page_height: float) -> float | None:
         return None
     spans = []  # per row: its extent and its open gaps
     for row in rows:
-        gaps = [
-            (a.x1, b.x0) for a, b in zip(row, row[1:], strict=False) if b.x0 - a.x1 > 0.3 * max(a.size, b.size)
-        ]
-        spans.append((row[0].x0, row[-1].x1, gaps))
+        spans.append((row[0].x0, max(c.x1 for c in row), _open_gaps(row)))
     candidates: list[tuple[int, float]] = []
     x = left + 0.25 * width
     while x <= left + 0.75 * width:
@@ -229,6 +229,24 @@ def find_gutter(chars: list[Char], page_height: float) -> float | None:
     if left_width < 0.25 * width or right_width < 0.25 * width:
         return None
     return gutter
+
+
+def _open_gaps(row: list[Char]) -> list[tuple[float, float]]:
+    """Return the gaps in a row wide enough to be a gutter (a space character in a gap marks a word break)."""
+    gaps: list[tuple[float, float]] = []
+    prev: Char | None = None
+    space = False
+    for char in row:
+        if not char.text.strip():
+            space = True
+            continue
+        if prev is not None:
+            gap = char.x0 - prev.x1
+            size = max(prev.size, char.size, 1.0)
+            if gap > (JUSTIFIED_GAP_EM if space else 0.8) * size:
+                gaps.append((prev.x1, char.x0))
+        prev, space = char, False
+    return gaps
 
 
 def reading_order(

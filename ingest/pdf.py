@@ -77,7 +77,7 @@ def read_chars(pdf) -> list[RawPage]:
         textpage = page.get_textpage()
         handle = textpage.raw
         chars: list[Char] = []
-        font_cache: dict[tuple[float, int], tuple[bool, bool]] = {}
+        font_cache: dict[tuple[int | None, int], tuple[bool, bool]] = {}
         for i in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(handle, i)
             if code in (0, 0xFFFE, 0xFFFF) or code < 32:
@@ -87,15 +87,14 @@ def read_chars(pdf) -> list[RawPage]:
             raw.FPDFText_GetCharOrigin(handle, i, origin_x, origin_y)
             size = raw.FPDFText_GetFontSize(handle, i)
             weight = raw.FPDFText_GetFontWeight(handle, i)
-            key = (size, weight)
+            font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(handle, i))
+            key = (ctypes.cast(font, ctypes.c_void_p).value, weight)
             style = font_cache.get(key)
-            if style is None or weight < 0:
+            if style is None:
                 raw.FPDFText_GetFontInfo(handle, i, name, 128, flags)
-                font = name.value.decode("latin-1", "replace")
-                bold = weight >= 600 or "bold" in font.casefold()
-                italic = bool(flags.value & _FONT_ITALIC_FLAG) or any(
-                    word in font.casefold() for word in ("italic", "oblique")
-                )
+                font_name = name.value.decode("latin-1", "replace").casefold()
+                bold = weight >= 600 or "bold" in font_name
+                italic = bool(flags.value & _FONT_ITALIC_FLAG) or "italic" in font_name or "oblique" in font_name
                 style = (bold, italic)
                 font_cache[key] = style
             chars.append(
