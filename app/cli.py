@@ -65,8 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     from ingest.reader import DEFAULT_MAX_PAGES
 
     parser = argparse.ArgumentParser(prog="styrkedja", description=__doc__)
-    parser.add_argument("--store", default=default_store(), help="store folder (default $STYRKEDJA_STORE or ./data)")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-v info, -vv debug)")
+    parser.add_argument(
+        "--store", default=default_store(), help="store folder (default $STYRKEDJA_STORE or ./data)"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more logging (-v info, -vv debug)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="print the parsed structure of files, as the reader saw them")

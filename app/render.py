@@ -15,7 +15,9 @@ def render_parsed(doc: ParsedDocument) -> str:
             mark = " (inferred)" if name in meta.inferred else ""
             out.append(f"{name}: {value}{mark}")
     if doc.dates:
-        out.append("dates: " + "; ".join(f"{d.text} → {d.start or '?'}..{d.end or '?'}" for d in doc.dates[:12]))
+        out.append(
+            "dates: " + "; ".join(f"{d.text} → {d.start or '?'}..{d.end or '?'}" for d in doc.dates[:12])
+        )
     for warning in doc.warnings:
         out.append(f"warning: {warning}")
     out.append("")

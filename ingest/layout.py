@@ -188,7 +188,11 @@ def find_gutter(chars: list[Char], page_height: float) -> float | None:
     across x (running text crosses it). A gutter is an x where almost no row is closed, with at least three
     rows of text on each side, and the text on each side at least a quarter of the text width.
     """
-    body = [c for c in chars if c.text.strip() and page_height * MARGIN_SHARE < c.top < page_height * (1 - MARGIN_SHARE)]
+    body = [
+        c
+        for c in chars
+        if c.text.strip() and page_height * MARGIN_SHARE < c.top < page_height * (1 - MARGIN_SHARE)
+    ]
     rows = [row for row in group_rows(body) if len(row) > 1]
     if len(rows) < 6:
         return None

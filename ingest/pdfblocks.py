@@ -1,4 +1,4 @@
-"""Turn ordered PDF lines and tables into blocks (pure): paragraphs, headings with levels, list items, rows."""
+"""Turn ordered PDF lines and tables into blocks (pure): paragraphs, headings with levels, lists, rows."""
 
 from __future__ import annotations
 
@@ -109,7 +109,11 @@ def _breaks(prev: Line, line: Line, draft: _Draft, marker: re.Match[str] | None,
         # followed by plain text is one paragraph.
         if prev.bold and draft.lines[0].bold and len(draft.lines) <= 3 and _SENTENCE_END.search(prev.text):
             return False
-        return prev.bold and all(lin.bold for lin in draft.lines) and len(" ".join(x.text for x in draft.lines)) < 160
+        return (
+            prev.bold
+            and all(lin.bold for lin in draft.lines)
+            and len(" ".join(x.text for x in draft.lines)) < 160
+        )
     if line.italic != prev.italic and (prev.italic and all(lin.italic for lin in draft.lines)):
         return True
     first = draft.lines[0]
@@ -147,11 +151,11 @@ def _is_heading(draft: _Draft, base: float, toc: list[TocEntry]) -> bool:
     if size >= base + 1.5 and len(text) <= 160:
         return True
     styled = all(line.bold for line in draft.lines) or all(line.italic for line in draft.lines)
-    return styled and len(text) <= 110 and not _SENTENCE_END.search(text.rstrip("”\""))
+    return styled and len(text) <= 110 and not _SENTENCE_END.search(text.rstrip('”"'))
 
 
 def to_blocks(pages: list[PageContent], toc: list[TocEntry]) -> list[Block]:
-    """Turn the pages' ordered content into blocks; headings get levels from the TOC, else from their style."""
+    """Turn the pages' ordered content into blocks; headings get TOC levels, else levels by style."""
     drafts = draft_blocks(pages)
     lines = [line for d in drafts for line in d.lines]
     base = body_size(lines)
@@ -242,7 +246,9 @@ def link_table_continuations(pages: list[PageContent]) -> dict[int, int]:
                 item is first
                 and previous_tail is not None
                 and _same_columns(previous_tail, item)
-                and not (item.bold_rows and item.bold_rows[0] and _first_row(item) == _first_row(previous_tail))
+                and not (
+                    item.bold_rows and item.bold_rows[0] and _first_row(item) == _first_row(previous_tail)
+                )
             ):
                 ids[id(item)] = ids[id(previous_tail)]
             else:
@@ -259,4 +265,8 @@ def _first_row(fragment: TableFragment) -> list[str]:
 
 def _same_columns(a: TableFragment, b: TableFragment) -> bool:
     ea, eb = a.column_edges(), b.column_edges()
-    return len(ea) == len(eb) and all(abs(x - y) <= 3 for x, y in zip(ea, eb, strict=True)) and abs(a.x0 - b.x0) < 3
+    return (
+        len(ea) == len(eb)
+        and all(abs(x - y) <= 3 for x, y in zip(ea, eb, strict=True))
+        and abs(a.x0 - b.x0) < 3
+    )

@@ -88,10 +88,16 @@ def _source_words_without_furniture() -> list[str]:
     """The seed text with its table of contents and running header lines left out (the PDF's furniture)."""
     lines = (DATA / "seeds/002_7b405cb9d9f15c83.txt").read_text("utf-8").splitlines()
     start = lines.index("Innehåll")
-    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("Kvalitetsarbetets") and "\t" not in lines[i] and "..." not in lines[i])
+    end = next(
+        i
+        for i in range(start + 1, len(lines))
+        if lines[i].startswith("Kvalitetsarbetets") and "\t" not in lines[i] and "..." not in lines[i]
+    )
     body = lines[:start] + lines[end:]
     first_header = next(i for i, line in enumerate(body) if line.strip() == "FINSPÅNG")
-    body = body[: first_header + 1] + [line for line in body[first_header + 1 :] if line.strip() != "FINSPÅNG"]
+    body = body[: first_header + 1] + [
+        line for line in body[first_header + 1 :] if line.strip() != "FINSPÅNG"
+    ]
     return _words(re.sub(r"[*#]|\]\(#\)|\[", "", "\n".join(body)))
 
 
