@@ -1,0 +1,166 @@
+"""Generate ``ontology/sk.py`` (closed rdflib namespaces SK and DOCTYPE) from ``ontology/styrkedja.ttl``.
+
+Run ``python -m ontology.generate`` after editing the Turtle file; ``--check`` exits 1 when sk.py is stale.
+The output follows the style of rdflib's own generated namespace modules (rdflib/namespace/_PROV.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import keyword
+import logging
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+TTL_PATH = HERE / "styrkedja.ttl"
+OUT_PATH = HERE / "sk.py"
+
+SK_NS = "https://w3id.org/styrkedja/ns#"
+ONTOLOGY_IRI = URIRef("https://w3id.org/styrkedja/ns")
+DOCTYPE_NS = "https://w3id.org/styrkedja/doctype/"
+DOCTYPE_SCHEME = URIRef("https://w3id.org/styrkedja/doctype")
+
+# The rdf:type a term is filed under, in this order of preference (like rdflib's generator).
+TYPE_ORDER = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+WIDTH = 110
+
+
+@dataclass(frozen=True)
+class Term:
+    """One name in a generated namespace, with the comment written after it."""
+
+    name: str
+    kind: URIRef
+    comment: str
+
+
+def _literal_in(graph: Graph, subject: URIRef, predicate: URIRef, lang: str) -> str:
+    """Return the first literal of subject/predicate in the language, or ''."""
+    values = sorted(
+        str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal) and o.language == lang
+    )
+    return values[0] if values else ""
+
+
+def sk_terms(graph: Graph) -> list[Term]:
+    """List the vocabulary's classes and properties in the sk: namespace."""
+    terms: dict[str, Term] = {}
+    for kind in TYPE_ORDER:
+        for subject in graph.subjects(RDF.type, kind):
+            if not isinstance(subject, URIRef) or not str(subject).startswith(SK_NS):
+                continue
+            name = str(subject)[len(SK_NS) :]
+            if name and name not in terms:
+                label = _literal_in(graph, subject, RDFS.label, "en") or name
+                terms[name] = Term(name, kind, " ".join(label.split()))
+    return sorted(terms.values(), key=lambda t: (TYPE_ORDER.index(t.kind), t.name))
+
+
+def doctype_terms(graph: Graph) -> list[Term]:
+    """List the document-type concepts of the doctype scheme."""
+    terms = []
+    for concept in graph.subjects(SKOS.inScheme, DOCTYPE_SCHEME):
+        if not str(concept).startswith(DOCTYPE_NS):
+            continue
+        sv = _literal_in(graph, concept, SKOS.prefLabel, "sv")
+        en = _literal_in(graph, concept, SKOS.prefLabel, "en")
+        label = f"{sv} / {en}"
+        terms.append(Term(str(concept)[len(DOCTYPE_NS) :], SKOS.Concept, label))
+    return sorted(terms, key=lambda t: t.name)
+
+
+def _docstring(title: str, description: str) -> list[str]:
+    """Render a class docstring in rdflib's layout, wrapped to the line length."""
+    lines = ['    """', f"    {title}", ""]
+    for paragraph in description.split("\n\n"):
+        text = " ".join(paragraph.split())
+        if text:
+            lines += textwrap.wrap(text, WIDTH, initial_indent="    ", subsequent_indent="    ")
+            lines.append("")
+    source = f"ontology/{TTL_PATH.name} by ontology/{Path(__file__).name}"
+    lines += [f"    Generated from: {source}; do not edit.", '    """']
+    return lines
+
+
+def _class_body(name: str, terms: list[Term], namespace: str) -> list[str]:
+    """Render the attributes (one per term, grouped by rdf:type), the _extras list and _NS."""
+    lines = ["", "    _fail = True", ""]
+    extras = [t for t in terms if keyword.iskeyword(t.name) or not t.name.isidentifier()]
+    current: URIRef | None = None
+    for term in terms:
+        if term in extras:
+            continue
+        if term.kind != current:
+            if current is not None:
+                lines.append("")
+            lines.append(f"    # {term.kind}")
+            current = term.kind
+        lines.append(f"    {term.name}: URIRef  # {term.comment}")
+    if extras:
+        lines += ["", f'    # Terms that are not Python identifiers: use {name}["term"].', "    _extras = ["]
+        lines += [f'        "{t.name}",  # {t.comment}' for t in extras]
+        lines.append("    ]")
+    lines += ["", f'    _NS = Namespace("{namespace}")']
+    return lines
+
+
+def render(ttl_path: Path = TTL_PATH) -> str:
+    """Return the text of sk.py for the vocabulary in ttl_path."""
+    graph = Graph().parse(ttl_path, format="turtle")
+    title = _literal_in(graph, ONTOLOGY_IRI, DCTERMS.title, "en") or "Styrkedja vocabulary"
+    description = _literal_in(graph, ONTOLOGY_IRI, DCTERMS.description, "en")
+    scheme = _literal_in(graph, DOCTYPE_SCHEME, SKOS.prefLabel, "en") or "Document types"
+    lines = [
+        '"""Closed rdflib namespaces for the Styrkedja vocabulary (generated by ontology/generate.py)."""',
+        "",
+        "from rdflib.namespace import DefinedNamespace, Namespace",
+        "from rdflib.term import URIRef",
+        "",
+        "",
+        "class SK(DefinedNamespace):",
+        *_docstring(title, description),
+        *_class_body("SK", sk_terms(graph), SK_NS),
+        "",
+        "",
+        "class DOCTYPE(DefinedNamespace):",
+        *_docstring(
+            scheme,
+            f"Concepts of the scheme <{DOCTYPE_SCHEME}>; each name is the concept's skos:notation.",
+        ),
+        *_class_body("DOCTYPE", doctype_terms(graph), DOCTYPE_NS),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write sk.py from styrkedja.ttl, or with --check report whether it is up to date."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ttl", type=Path, default=TTL_PATH, help="vocabulary in Turtle")
+    parser.add_argument("-o", "--output", type=Path, default=OUT_PATH, help="module to write")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the module is out of date")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    text = render(args.ttl)
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            log.error("%s is out of date with %s: run python -m ontology.generate", args.output, args.ttl)
+            return 1
+        log.info("%s is up to date", args.output)
+        return 0
+    args.output.write_text(text, encoding="utf-8")
+    log.info("wrote %s", args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
