@@ -1,0 +1,544 @@
+"""Document metadata, inferred from the text (title, organisation, body, kind, date, period) or a manifest.
+
+The rules follow Swedish municipal document conventions, not any one document:
+
+- the *title* is the first heading (or short block) on the first page that names a document type, else the
+  first heading that is not a letterhead;
+- the *organisation* is the municipality or regional body named in the letterhead: "X kommun", "X stad",
+  "Region X", "X kommunalförbund", "Regionförbundet X", "Kommunal utveckling X län". Mentions are weighed by
+  where they stand (first page, start of a block, a short block, capitals); a name written in capitals is
+  written in ordinary case ("SVENLJUNGA KOMMUN" -> "Svenljunga kommun"); a place name alone in the
+  letterhead ("FINSPÅNG") strengthens the matching "Finspångs kommun" found in the text;
+- the *body* is read from a decision table ("Beslutat av"), a protocol's decision heading ("Bildnings- och
+  sociala utskottets beslut" -> "Bildnings- och sociala utskottet"), a title "Organisation – Body", a short
+  block on the first page ("Sektor utbildning"), the title, or the giver of an assignment ("Skolchefsnätverket
+  ger följande uppdrag");
+- the *kind* from a protocol's page header, else cue words in the title (``data/document_kinds.toml``), else
+  the shape of a slide deck;
+- the *date* from a labelled date on the first page ("Beslutandedatum 2025-04-01", "Sammanträdesdatum") or a
+  date standing alone on the title page ("PKS 22-09-08");
+- the *period* from the title ("Verksamhetsplan 22/23" -> "2022/2023") or a range after a cue word ("för
+  åren 2023–2026", "löper över tre kalenderår (2021-2024)"), normalised to "YYYY/YYYY" (school year),
+  "YYYY-YYYY" (calendar years), "YYYY" or "VT 2023"/"HT 2023".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from ingest.dates import find_dates
+from ingest.model import Block, BlockKind, DateMention, DocumentMetadata, IngestError, ParsedDocument
+
+_DATA = Path(__file__).parent / "data"
+_WORDS = tomllib.loads((_DATA / "organisations.toml").read_text(encoding="utf-8"))
+
+# How much of a document without pages counts as its first page.
+HEAD_CHARS = 3000
+# A block of at most this many words is a "short" block: a title, a letterhead line, a label.
+SHORT_BLOCK_WORDS = 10
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A document type: its notation, Swedish label and the words that name it."""
+
+    notation: str
+    label: str
+    cues: tuple[str, ...]
+    header_cues: tuple[str, ...]
+
+
+def _load_kinds() -> dict[str, DocumentKind]:
+    data = tomllib.loads((_DATA / "document_kinds.toml").read_text(encoding="utf-8"))
+    return {
+        notation: DocumentKind(notation, entry["label"], tuple(entry["cues"]), tuple(entry["header_cues"]))
+        for notation, entry in data.items()
+    }
+
+
+DOCUMENT_KINDS: dict[str, DocumentKind] = _load_kinds()
+
+_UPPER = "A-ZÅÄÖÉÜ"
+_LOWER = "a-zåäöéü"
+_LETTER = f"{_UPPER}{_LOWER}"
+
+
+def _words(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _clean(text: str) -> str:
+    """Whitespace normalised, markdown emphasis and heading marks removed."""
+    text = re.sub(r"[*_]{2,}|^#+\s*", "", text.strip())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _place_case(name: str) -> str:
+    """Write a place name in ordinary case: "UPPLANDS-BRO" -> "Upplands-Bro", "LILLA EDET" -> "Lilla Edet"."""
+    if not _is_caps(name):
+        return name
+    return re.sub(rf"[{_LETTER}]+", lambda m: m.group(0).capitalize(), name.lower())
+
+
+def municipality_name(place: str) -> str:
+    """The municipality of a place: "Finspång" -> "Finspångs kommun", "Svenljunga" -> "Svenljunga kommun".
+
+    Swedish adds the genitive s except after a vowel or s, x, z; a few official names are exceptions.
+    """
+    place = _place_case(place.strip())
+    exception = _WORDS["organisation"]["exceptions"].get(place)
+    if exception:
+        return exception
+    if place[-1].lower() in "aeiouyåäöéüsxz":
+        return f"{place} kommun"
+    return f"{place}s kommun"
+
+
+# --- the parts of a document the rules look at ---------------------------------------------------------
+
+
+@dataclass
+class _View:
+    """The document as the rules see it: its text, blocks, the first page and the title."""
+
+    text: str
+    blocks: list[Block]
+    head_end: int  # offset where the first page (or HEAD_CHARS) ends
+
+    def head_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if b.char_start < self.head_end]
+
+    def block_at(self, offset: int) -> Block | None:
+        for block in self.blocks:
+            if block.char_start <= offset < block.char_end:
+                return block
+        return None
+
+
+def _view(doc: ParsedDocument) -> _View:
+    if doc.pages:
+        head_end = doc.pages[0].char_end
+        if head_end - doc.pages[0].char_start < 40 and len(doc.pages) > 1:  # an empty cover: add page 2
+            head_end = doc.pages[1].char_end
+    else:
+        head_end = HEAD_CHARS
+    return _View(doc.text, doc.blocks, min(max(head_end, 1), len(doc.text)))
+
+
+def _is_short(block: Block) -> bool:
+    return len(block.text.split()) <= SHORT_BLOCK_WORDS
+
+
+# --- title -----------------------------------------------------------------------------------------------
+
+_ALL_CUES = re.compile(
+    rf"(?<![{_LETTER}])(?:{_words(c for k in DOCUMENT_KINDS.values() for c in k.cues)})", re.IGNORECASE
+)
+
+
+def _title(view: _View) -> str | None:
+    """The title: the first-page heading set largest (lowest level), unless a short block up to it names a
+    document type; without headings, the first short block that names one, else of two or more words."""
+    head = [b for b in view.head_blocks() if b.kind is not BlockKind.TABLE_ROW and b.text.strip()]
+    headings = [i for i, b in enumerate(head) if b.kind is BlockKind.HEADING and not _is_letterhead(b.text)]
+    top_level = min((head[i].level or 1 for i in headings), default=None)
+    main = next((i for i in headings if (head[i].level or 1) == top_level), None)
+    top = head if main is None else head[: main + 1]
+    for block in top:
+        if _is_short(block) and _ALL_CUES.search(block.text) and not _is_letterhead(block.text):
+            return _clean(block.text)
+    if main is not None:
+        return _clean(head[main].text)
+    for block in head:
+        if _is_short(block) and len(block.text.split()) >= 2 and not _is_letterhead(block.text):
+            return _clean(block.text)
+    return None
+
+
+# --- organisation ----------------------------------------------------------------------------------------
+
+_NOT_NAMES = {w.lower() for w in _WORDS["organisation"]["not_names"]}
+_FIRST_WORDS = _WORDS["organisation"]["name_first_words"]
+_NAME = rf"[{_UPPER}][{_LETTER}]+(?:-[{_UPPER}][{_LETTER}]+)?"
+_TWO_WORD = rf"(?:(?i:{_words(_FIRST_WORDS)})\s+)?{_NAME}"
+_SEP = r"[\s~|•·]+"
+
+# (pattern, how to write the organisation from the match)
+_ORG_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"(?i:kommunal\s+utveckling){_SEP}(?P<name>{_NAME}[sS]){_SEP}(?i:län)\b"),
+     "Kommunal utveckling {name} län"),
+    (re.compile(rf"(?i:regionförbundet){_SEP}(?P<name>{_NAME})(?:{_SEP}(?P<lan>(?i:län)))?\b"),
+     "Regionförbundet {name}{lan}"),
+    (re.compile(rf"(?<![{_LETTER}])(?i:region){_SEP}(?P<name>{_NAME})(?:{_SEP}(?P<lan>(?i:län)))?\b"),
+     "Region {name}{lan}"),
+    (re.compile(rf"(?P<name>{_NAME}[sS]){_SEP}(?P<word>(?i:kommunalförbund|kommunförbund))\b"),
+     "{name} {word}"),
+    (re.compile(rf"(?i:kommunalförbundet){_SEP}(?P<name>{_NAME})\b"), "Kommunalförbundet {name}"),
+    (re.compile(rf"(?<![{_LETTER}-])(?P<name>{_TWO_WORD}){_SEP}(?P<word>(?i:kommun|stad))(?:s)?\b"),
+     "{name} {word}"),
+]
+
+
+def _is_letterhead(text: str) -> bool:
+    """A block that only names the organisation ("SVENLJUNGA KOMMUN", "FINSPÅNG")."""
+    clean = _clean(text)
+    if any(p.fullmatch(clean) for p, _ in _ORG_PATTERNS):
+        return True
+    return _is_caps(clean) and len(clean.split()) == 1
+
+
+def _org_label(template: str, match: re.Match[str]) -> str | None:
+    """Write an organisation from a match, in ordinary case; None when the "name" is a common word."""
+    groups = match.groupdict()
+    name = groups["name"]
+    if name.split()[0].lower() in _NOT_NAMES or name.lower() in _NOT_NAMES:
+        return None
+    word = groups.get("word") or ""
+    values = {
+        "name": _place_case(name),
+        "lan": " län" if groups.get("lan") else "",
+        "word": word.lower() if _is_caps(word) else word,
+    }
+    return template.format(**values)
+
+
+def _inside_longer(view: _View, match: re.Match[str]) -> bool:
+    """True when another organisation pattern matches a longer span around this match."""
+    lo, hi = max(0, match.start() - 40), min(len(view.text), match.end() + 40)
+    return any(
+        m.start() <= match.start() and match.end() <= m.end() and m.span() != match.span()
+        for p, _ in _ORG_PATTERNS
+        for m in p.finditer(view.text, lo, hi)
+    )
+
+
+def _organisation(view: _View) -> str | None:
+    """The organisation with the most weight: early, at a block's start, in a short block or in capitals."""
+    scores: dict[str, float] = {}
+    first_seen: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for pattern, template in _ORG_PATTERNS:
+        for match in pattern.finditer(view.text):
+            label = _org_label(template, match)
+            if label is None or _inside_longer(view, match):
+                continue
+            weight = 1.0
+            if match.start() < view.head_end:
+                weight += 3
+            block = view.block_at(match.start())
+            if block is not None:
+                if match.start() - block.char_start < 80:
+                    weight += 4
+                if _is_short(block):
+                    weight += 3
+            if _is_caps(match.group(0)):
+                weight += 2
+            key = label.casefold()
+            scores[key] = scores.get(key, 0) + weight
+            first_seen[key] = min(first_seen.get(key, match.start()), match.start())
+            labels.setdefault(key, label)
+    if not scores:
+        return None
+    # A place name alone in a letterhead ("FINSPÅNG") strengthens the municipality it names.
+    for block in view.head_blocks():
+        clean = _clean(block.text)
+        if _is_caps(clean) and len(clean.split()) == 1 and len(clean) > 2:
+            key = municipality_name(clean).casefold()
+            if key in scores:
+                scores[key] += 10
+    best = max(scores, key=lambda k: (scores[k], -first_seen[k]))
+    return labels[best]
+
+
+# --- body ------------------------------------------------------------------------------------------------
+
+_HEADS = _words(_WORDS["body"]["heads"])
+_GENITIVE_HEADS = _words(h + "s" if not h.endswith("e") else h + "s" for h in _WORDS["body"]["heads"])
+_BODY_LABEL = re.compile(rf"(?im)^\s*(?:{_words(_WORDS['body']['labels'])})\s*[:\t]\s*(?P<value>[^\t\n]+)")
+# "Barn- och utbildningsnämnden", "Bildnings- och sociala utskottet", "Kommunstyrelsen", "SKIS-nätverket"
+_BODY_PHRASE = (
+    rf"(?:[{_LETTER}]+-?\s+(?:och|&)\s+)?(?:(?:[{_LOWER}]+|[{_UPPER}][{_LOWER}]+[ae])\s+[{_LETTER}-]*?"
+    rf"|[{_LETTER}][{_LETTER}-]*?)(?:{{heads}})"
+)
+_BODY_NOMINATIVE = re.compile(
+    rf"(?<![{_LETTER}-])(?P<body>{_BODY_PHRASE.format(heads=_HEADS)})(?![{_LETTER}])", re.IGNORECASE
+)
+_BODY_DECISION = re.compile(
+    rf"(?<![{_LETTER}-])(?P<body>{_BODY_PHRASE.format(heads=_GENITIVE_HEADS)})"
+    rf"\s+(?:beslut|förslag till beslut)(?![{_LETTER}])"
+)
+_BODY_PREFIXED = re.compile(
+    rf"(?<![{_LETTER}-])(?P<body>(?:{_words(_WORDS['body']['prefixes'])})\s+(?:för\s+)?[{_LOWER}][{_LOWER}-]+"
+    rf"(?:\s+och\s+[{_LOWER}]+)?)(?![{_LETTER}])",
+    re.IGNORECASE,
+)
+_BODY_ASSIGNER = re.compile(
+    rf"(?<![{_LETTER}-])(?P<body>[{_UPPER}][{_LETTER}-]*(?:{_HEADS}))\s+(?:ger|lämnar)\s+(?:\w+\s+){{0,2}}uppdrag"
+)
+_TITLE_SPLIT = re.compile(r"\s+[–—-]\s+")
+
+
+def _body_case(text: str) -> str:
+    """A body's name in ordinary case, with the hyphen Swedish writes in "Barn- och utbildningsnämnden"."""
+    text = _clean(text).rstrip(".,;:")
+    if _is_caps(text):
+        text = text.lower()
+    text = re.sub(rf"^([{_LETTER}]+)\s+(och|&)\s", r"\1- \2 ", text)
+    return text[:1].upper() + text[1:]
+
+
+def _good_body(text: str) -> bool:
+    words = text.split()
+    return 1 <= len(words) <= 8 and not any(ch.isdigit() for ch in text)
+
+
+def _body(view: _View, title: str | None, organisation: str | None, kind: str | None) -> str | None:
+    """The issuing body: decision label, protocol decision, "Org – Body" title, first-page block, assigner."""
+    head_text = view.text[: view.head_end]
+    for block in view.head_blocks():  # "Beslutat av | Barn- och utbildningsnämnden" as a table row
+        cells = block.cells or []
+        if block.kind is BlockKind.TABLE_ROW and len(cells) >= 2:
+            m = _BODY_LABEL.match(f"{cells[0]}\t{cells[1]}")
+            if m and _good_body(m.group("value")):
+                return _body_case(m.group("value"))
+    m = _BODY_LABEL.search(head_text)
+    if m and _good_body(m.group("value")):
+        return _body_case(m.group("value"))
+    for m in _BODY_DECISION.finditer(view.text) if kind in ("protokoll", "tjansteskrivelse") else ():
+        body = m.group("body")
+        if body[0].isupper():
+            return _body_case(body[:-1])  # genitive to nominative: "utskottets" -> "utskottet"
+    if title and organisation:
+        parts = _TITLE_SPLIT.split(title)
+        names_org = len(parts) == 2 and organisation.casefold().startswith(parts[0].casefold())
+        if names_org and _good_body(parts[1]):
+            return _body_case(parts[1])
+    for block in view.head_blocks():
+        if not _is_short(block) or block.kind is BlockKind.TABLE_ROW:
+            continue
+        for pattern in (_BODY_PREFIXED, _BODY_NOMINATIVE):
+            m = pattern.fullmatch(_clean(block.text))
+            if m:
+                return _body_case(m.group("body"))
+    if title:
+        for pattern in (_BODY_NOMINATIVE, _BODY_PREFIXED):
+            for m in pattern.finditer(title):
+                if _good_body(m.group("body")) and not _is_caps(m.group("body")):
+                    return _body_case(m.group("body"))
+    m = _BODY_ASSIGNER.search(view.text)
+    if m:
+        return _body_case(m.group("body"))
+    return None
+
+
+# --- kind ------------------------------------------------------------------------------------------------
+
+
+def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str] | None:
+    cues = list(cues)
+    return re.compile(rf"(?<![{_LETTER}])(?:{_words(cues)})", re.IGNORECASE) if cues else None
+
+
+_HEADER_CUES = {k.notation: _cue_pattern(k.header_cues) for k in DOCUMENT_KINDS.values()}
+_TITLE_CUES = {k.notation: _cue_pattern(k.cues) for k in DOCUMENT_KINDS.values()}
+
+
+_PROTOCOL_ITEM = re.compile(r"(?m)^§\s*\d+[a-z]?(?!\S)")
+
+
+def kind_from_text(title: str | None, head_text: str = "") -> str | None:
+    """The document type named by a page header or a title (a notation of DOCUMENT_KINDS), or None.
+
+    A first page with a line that opens with a paragraph number ("§ 152") is a protocol.
+    """
+    for notation, pattern in _HEADER_CUES.items():
+        if pattern and pattern.search(head_text):
+            return notation
+    best: tuple[int, int, str] | None = None
+    for rank, (notation, pattern) in enumerate(_TITLE_CUES.items()):
+        m = pattern.search(title) if pattern and title else None
+        if m and (best is None or (m.start(), rank) < best[:2]):
+            best = (m.start(), rank, notation)
+    if best:
+        return best[2]
+    return "protokoll" if _PROTOCOL_ITEM.search(head_text) else None
+
+
+def _looks_like_slides(doc: ParsedDocument) -> bool:
+    """A slide deck: several pages, few words a page, and most pages open with a heading."""
+    if len(doc.pages) < 4:
+        return False
+    words = [len(doc.text[p.char_start : p.char_end].split()) for p in doc.pages]
+    opening = 0
+    for page in doc.pages:
+        first = next((b for b in doc.blocks if b.page == page.number and b.text.strip()), None)
+        opening += first is not None and first.kind is BlockKind.HEADING
+    return sorted(words)[len(words) // 2] <= 90 and opening >= 0.6 * len(doc.pages)
+
+
+# --- date and period -------------------------------------------------------------------------------------
+
+_DATE_LABELS = _WORDS["date"]["labels"]
+_DATE_LABEL = re.compile(rf"(?<![{_LETTER}])(?P<label>{_words(_DATE_LABELS)})(?![{_LETTER}])", re.IGNORECASE)
+
+
+def _full_date(mentions: list[DateMention]) -> str | None:
+    for mention in mentions:
+        if mention.kind == "date" and mention.start:
+            return mention.start
+    return None
+
+
+def _date(view: _View) -> str | None:
+    """A labelled decision/meeting date on the first page, else a date standing alone on the title page."""
+    head_text = view.text[: view.head_end]
+    found: list[tuple[int, int, str]] = []
+    for m in _DATE_LABEL.finditer(head_text):
+        window = head_text[m.end() : m.end() + 60]
+        mentions = [d for d in find_dates(window) if d.char_start is not None and d.char_start <= 25]
+        date = _full_date(mentions)
+        if date:
+            found.append((_DATE_LABELS.index(m.group("label").lower()), m.start(), date))
+    if found:
+        return min(found)[2]
+    for block in view.head_blocks():
+        if len(block.text.split()) <= 4:
+            date = _full_date(find_dates(block.text))
+            if date:
+                return date
+    return None
+
+
+_PERIOD_CUES = re.compile(
+    rf"(?<![{_LETTER}])(?:{_words(_WORDS['period']['cues'])})(?![{_LETTER}])", re.IGNORECASE
+)
+
+
+def normalise_period(mention: DateMention) -> str | None:
+    """A period as "2022/2023" (school year), "2023-2026" (calendar years), "2025", "VT 2023"; else None."""
+    if not mention.start or not mention.end:
+        return None
+    y1, y2 = mention.start[:4], mention.end[:4]
+    if mention.kind == "school_year":
+        return f"{y1}/{y2}"
+    if mention.kind == "period" and mention.start[5:] == "01-01" and mention.end[5:] == "12-31":
+        return y1 if y1 == y2 else f"{y1}-{y2}"
+    if mention.kind == "term":
+        return f"{'VT' if mention.start[5:7] == '01' else 'HT'} {y1}"
+    return None
+
+
+def _period(view: _View, title: str | None) -> str | None:
+    """The period in the title, else a range of years or a school year right after a cue word."""
+    if title:
+        for mention in find_dates(title):
+            period = normalise_period(mention)
+            if period:
+                return period
+    for cue in _PERIOD_CUES.finditer(view.text):
+        window = view.text[cue.end() : cue.end() + 40]
+        for mention in find_dates(window):
+            if mention.char_start is not None and mention.char_start > 25:
+                break
+            several_years = mention.start and mention.end and mention.start[:4] != mention.end[:4]
+            if mention.kind in ("school_year", "period") and several_years:
+                return normalise_period(mention)
+    return None
+
+
+# --- the whole -------------------------------------------------------------------------------------------
+
+
+def infer_metadata(doc: ParsedDocument) -> DocumentMetadata:
+    """Infer title, organisation, body, kind, date and period from a parsed document's text."""
+    view = _view(doc)
+    title = _title(view)
+    organisation = _organisation(view)
+    kind = kind_from_text(title, view.text[: view.head_end])
+    if kind is None and _looks_like_slides(doc):
+        kind = "presentation"
+    meta = DocumentMetadata(
+        title=title,
+        organisation=organisation,
+        body=_body(view, title, organisation, kind),
+        kind=kind,
+        date=_date(view),
+        period=_period(view, title),
+    )
+    meta.inferred = [
+        f.name
+        for f in fields(meta)
+        if f.name not in ("source", "inferred") and getattr(meta, f.name) is not None
+    ]
+    return meta
+
+
+_MERGED = ("title", "organisation", "body", "kind", "date", "period", "source")
+
+
+def merge_metadata(known: DocumentMetadata | None, inferred: DocumentMetadata) -> DocumentMetadata:
+    """Combine manifest and inferred metadata: the manifest's fields win; ``inferred`` names the rest."""
+    if known is None:
+        values = {name: getattr(inferred, name) for name in _MERGED}
+        return DocumentMetadata(**values, inferred=list(inferred.inferred))
+    merged = DocumentMetadata()
+    names: list[str] = []
+    for name in _MERGED:
+        value = getattr(known, name)
+        if value is None:
+            value = getattr(inferred, name)
+            if value is not None and name in inferred.inferred:
+                names.append(name)
+        setattr(merged, name, value)
+    merged.inferred = names
+    return merged
+
+
+_MANIFEST_FIELDS = {"title", "organisation", "body", "kind", "date", "period", "source"}
+
+
+def load_manifest(path: Path) -> dict[str, DocumentMetadata]:
+    """Read a TOML manifest (one table per file name); raise IngestError naming the file and the problem."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IngestError(str(path), "the manifest does not exist") from None
+    except UnicodeDecodeError:
+        raise IngestError(str(path), "the manifest is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise IngestError(str(path), f"the manifest is not valid TOML ({error})") from None
+    manifest: dict[str, DocumentMetadata] = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise IngestError(str(path), f"entry '{name}' must be a table such as [\"{name}\"], not a value")
+        unknown = sorted(set(entry) - _MANIFEST_FIELDS)
+        if unknown:
+            raise IngestError(
+                str(path),
+                f"entry '{name}' has unknown field(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join(sorted(_MANIFEST_FIELDS))}",
+            )
+        for key, value in entry.items():
+            if not isinstance(value, str):
+                raise IngestError(str(path), f"entry '{name}': field '{key}' must be a string")
+        if "kind" in entry and entry["kind"] not in DOCUMENT_KINDS:
+            raise IngestError(
+                str(path),
+                f"entry '{name}': kind '{entry['kind']}' is not one of {', '.join(DOCUMENT_KINDS)}",
+            )
+        if "date" in entry and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["date"]):
+            raise IngestError(
+                str(path), f"entry '{name}': date '{entry['date']}' is not an ISO date (YYYY-MM-DD)"
+            )
+        manifest[name] = DocumentMetadata(**entry)
+    return manifest
