@@ -23,9 +23,19 @@ def default_store() -> str:
     return os.environ.get("STYRKEDJA_STORE") or "data"
 
 
-def _configure_logging(verbose: int) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+OWN_LOGGERS = ("ingest", "ontology", "graph", "search", "app", "styrkedja")
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    """Libraries log warnings; our own packages log progress (INFO) unless --quiet, everything with -vv."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose >= 2 else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    own = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(own)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -94,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    _configure_logging(args.verbose)
+    _configure_logging(args.verbose, args.quiet)
     try:
         return args.func(args)
     except UserError as error:
