@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--store", default=default_store(), help="store folder (default $STYRKEDJA_STORE or ./data)"
     )
     parser.add_argument(
-        "-v", "--verbose", action="count", default=0, help="more logging (-v info, -vv debug)"
+        "-v", "--verbose", action="count", default=0, help="more logging (-v debug, -vv libraries too)"
     )
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="print the parsed structure of files, as the reader saw them")
