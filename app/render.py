@@ -18,6 +18,8 @@ def render_parsed(doc: ParsedDocument) -> str:
         out.append(
             "dates: " + "; ".join(f"{d.text} → {d.start or '?'}..{d.end or '?'}" for d in doc.dates[:12])
         )
+    if doc.furniture:
+        out.append("furniture (removed): " + " | ".join(doc.furniture))
     for warning in doc.warnings:
         out.append(f"warning: {warning}")
     out.append("")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ingest.dates import find_dates
@@ -131,7 +131,15 @@ def _view(doc: ParsedDocument) -> _View:
             head_end = doc.pages[1].char_end
     else:
         head_end = HEAD_CHARS
-    return _View(doc.text, doc.blocks, min(max(head_end, 1), len(doc.text)))
+    head_end = min(max(head_end, 1), len(doc.text))
+    if not doc.furniture:
+        return _View(doc.text, doc.blocks, head_end)
+    # The removed running headers and letterheads are read as a letterhead block before the first page.
+    letterhead = Block(BlockKind.PARAGRAPH, " ".join(doc.furniture), None, 0, 0)
+    letterhead.char_end = len(letterhead.text)
+    shift = letterhead.char_end + 2
+    shifted = [replace(b, char_start=b.char_start + shift, char_end=b.char_end + shift) for b in doc.blocks]
+    return _View(letterhead.text + "\n\n" + doc.text, [letterhead, *shifted], head_end + shift)
 
 
 def _is_short(block: Block) -> bool:

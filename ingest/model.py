@@ -1,8 +1,8 @@
 """The parsed form of one source document: metadata, pages and a tree of blocks.
 
-Every reader (PDF, plain text, markdown) produces a :class:`ParsedDocument`. Its ``text`` is the cleaned body of
-the document (running headers, footers, page numbers, tables of contents and web-page furniture removed); every
-block knows its page and its character span in ``text``, so later stages can quote and cite it.
+Every reader (PDF, plain text, markdown) produces a :class:`ParsedDocument`. Its ``text`` is the cleaned body
+of the document (running headers, footers, page numbers, tables of contents and web-page furniture removed);
+every block knows its page and its character span in ``text``, so later stages can quote and cite it.
 """
 
 from __future__ import annotations
@@ -79,6 +79,17 @@ class DocumentMetadata:
 
 
 @dataclass
+class Reading:
+    """What a format reader returns: blocks in reading order, warnings, and the page furniture it removed."""
+
+    blocks: list[Block]
+    warnings: list[str] = field(default_factory=list)
+    # Running headers, footers and letterheads taken out of the content (distinct, first seen first). They
+    # are not content, but often name the organisation and the document kind: metadata inference reads them.
+    furniture: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ParsedDocument:
     """A source file as the reader saw it."""
 
@@ -91,6 +102,7 @@ class ParsedDocument:
     metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
     dates: list[DateMention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)  # removed running headers/footers/letterheads
 
     def page_at(self, offset: int) -> int | None:
         """Return the 1-based page that holds a character offset of the text, or None."""

@@ -25,7 +25,7 @@ from ingest.layout import (
     is_furniture,
     reading_order,
 )
-from ingest.model import Block, IngestError
+from ingest.model import IngestError, Reading
 from ingest.pdfblocks import join_lines, to_blocks
 from ingest.toc import TocEntry, is_toc_title, parse_toc_line, toc_levels
 
@@ -189,6 +189,7 @@ def fill_tables(raw_page: RawPage, fragments: list[TableFragment]) -> list[Char]
     return outside
 
 
+_PAGE_NUMBER_ONLY = re.compile(r"^\W*(?:sida|page|s\.)?\s*\d+(?:\s*(?:av|of|/|\()\s*\d+\)?)?\W*$", re.I)
 _LEADER = re.compile(r"(?:\s*[.…·]){3,}\s*")
 _TOC_NUMBER_END = re.compile(r"(?:\.{2,}|…+|\s)\s*\d{1,4}\s*$")
 
@@ -244,7 +245,7 @@ def _collect_toc_lines(
 
 def parse_pdf(
     data: bytes, path: str, max_pages: int, timings: dict[str, float] | None = None
-) -> tuple[list[Block], list[str]]:
+) -> Reading:
     """Parse PDF bytes into blocks; raise IngestError naming the file for anything unreadable.
 
     ``timings``, when given, receives the seconds spent on characters, tables and layout.
@@ -291,10 +292,18 @@ def parse_pdf(
         gutters[raw_page.number] = gutter
         page_lines.append((raw_page, build_lines(chars, raw_page.number, gutter)))
     furniture = find_furniture([(raw.height, lines) for raw, lines in page_lines])
-    page_lines = [
-        (raw, [line for line in lines if not is_furniture(line, raw.height, furniture)])
-        for raw, lines in page_lines
-    ]
+    removed: dict[str, None] = {}
+    kept_lines: list[tuple[RawPage, list[Line]]] = []
+    for raw_page, lines in page_lines:
+        kept = []
+        for line in lines:
+            if is_furniture(line, raw_page.height, furniture):
+                if not _PAGE_NUMBER_ONLY.match(line.text):
+                    removed.setdefault(line.text)
+            else:
+                kept.append(line)
+        kept_lines.append((raw_page, kept))
+    page_lines = kept_lines
     toc, toc_lines = extract_toc(page_lines)
     contents: list[PageContent] = []
     for raw_page, lines in page_lines:
@@ -306,4 +315,4 @@ def parse_pdf(
     blocks = to_blocks(contents, toc)
     if timings is not None:
         timings["layout"] = time.perf_counter() - stage_end
-    return blocks, warnings
+    return Reading(blocks, warnings, list(removed))

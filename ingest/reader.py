@@ -54,13 +54,14 @@ def read_document(
     if suffix == ".pdf":
         from ingest.pdf import parse_pdf  # pdfplumber is imported only when a PDF is read
 
-        blocks, warnings = parse_pdf(data, str(path), max_pages=options.max_pages)
+        reading = parse_pdf(data, str(path), max_pages=options.max_pages)
     else:
         if data[:5] == b"%PDF-":
             raise IngestError(str(path), "the file is a PDF but is named as text; rename it to .pdf")
-        raw, warnings = decode_text(data, str(path))
-        blocks, more = parse_text(raw, markdown=suffix == ".md")
-        warnings += more
+        raw, decode_warnings = decode_text(data, str(path))
+        reading = parse_text(raw, markdown=suffix == ".md")
+        reading.warnings[:0] = decode_warnings
+    blocks, warnings = reading.blocks, reading.warnings
     from ingest.model import assemble, assign_sections
 
     assign_sections(blocks)
@@ -75,6 +76,7 @@ def read_document(
         pages=pages,
         blocks=blocks,
         warnings=warnings,
+        furniture=reading.furniture,
     )
     doc.dates = find_dates(text)
     doc.metadata = merge_metadata(known, infer_metadata(doc))
@@ -108,4 +110,5 @@ def read_many(
             yield ReadOutcome(path, error=error)
         except Exception as exc:  # a reader bug must not stop the batch; report it like a bad file
             log.exception("%s: unexpected error", path)
-            yield ReadOutcome(path, error=IngestError(str(path), f"could not be read ({type(exc).__name__}: {exc})"))
+            problem = f"could not be read ({type(exc).__name__}: {exc})"
+            yield ReadOutcome(path, error=IngestError(str(path), problem))

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ingest.model import CELL_SEPARATOR, Block, BlockKind, IngestError
+from ingest.model import CELL_SEPARATOR, Block, BlockKind, IngestError, Reading
 from ingest.textlexicon import is_header_cell, is_web_junk, lexicon, strip_furniture
 from ingest.toc import TocEntry, is_toc_title, match_toc_entry, numbering_level, parse_toc_line, toc_levels
 from ingest.transcript import is_transcript, parse_transcript
@@ -345,7 +345,7 @@ def _untitled_toc(lines: list[_Line]) -> tuple[list[TocEntry], list[_Line]]:
     return [], lines
 
 
-def _drop_running_headers(lines: list[_Line]) -> list[_Line]:
+def _drop_running_headers(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
     """Drop short lines repeated at page gaps (a logo or running header such as "FINSPÅNG")."""
     gaps: dict[str, list[int]] = {}
     blank = 0
@@ -371,9 +371,10 @@ def _drop_running_headers(lines: list[_Line]) -> list[_Line]:
         if len(before) >= RUNNING_HEADER_MIN and sum(b >= 2 for b in before) >= 2
     }
     if not furniture:
-        return lines
+        return lines, []
     log.debug("running headers dropped: %s", sorted(furniture))
-    return [line for line in lines if strip_inline(line.text.strip()) not in furniture]
+    kept = [line for line in lines if strip_inline(line.text.strip()) not in furniture]
+    return kept, [key for key in gaps if key in furniture]
 
 
 def _chunks(lines: list[_Line]) -> list[list[_Line]]:
@@ -738,7 +739,7 @@ def _to_blocks(drafts: list[_Draft]) -> list[Block]:
     return blocks
 
 
-def parse_text(raw: str, markdown: bool) -> tuple[list[Block], list[str]]:
+def parse_text(raw: str, markdown: bool) -> Reading:
     """Parse decoded text into blocks in reading order, and warnings.
 
     Recognises markdown (whatever ``markdown`` says), headings of plain text (by layout, a table of contents
@@ -755,7 +756,7 @@ def parse_text(raw: str, markdown: bool) -> tuple[list[Block], list[str]]:
         return parse_transcript([line.text for line in lines])
     lines = [line for line in lines if not is_web_junk(line.text)]
     toc, lines = _extract_toc(lines)
-    lines = _drop_running_headers(lines)
+    lines, furniture = _drop_running_headers(lines)
     atx_mode = _is_markdown(lines, markdown)
     unwrapped = _is_unwrapped(lines)
     use_markdown = atx_mode or markdown or any(_SETEXT.match(line.text) for line in lines)
@@ -772,4 +773,4 @@ def parse_text(raw: str, markdown: bool) -> tuple[list[Block], list[str]]:
     blocks = _to_blocks(drafts)
     if not blocks and raw.strip():
         warnings.append("no content was found in the text (only page furniture)")
-    return blocks, warnings
+    return Reading(blocks, warnings, furniture)

@@ -15,12 +15,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from ingest.model import Block, BlockKind
+from ingest.model import Block, BlockKind, Reading
 from ingest.textlexicon import CAPITALISED, is_web_junk, lexicon, strip_furniture
 
-# Keep the letterhead of a document's first page ("~ LJUSNARSBERGS ~ KOMMUN SAMMANTRÄDESPROTOKOLL") as a
-# paragraph: it names the organisation and the kind of document. Later pages' headers are dropped.
-KEEP_FIRST_LETTERHEAD = True
 # Paragraphs longer than this (the OCR lost the paragraph breaks) are split at sentence ends into pieces of
 # about TARGET_PARAGRAPH characters.
 MAX_PARAGRAPH = 1000
@@ -269,7 +266,6 @@ class _Document:
     base: int = 0  # the level of the document's own title heading (0: none)
     item_level: int | None = None
     section_level: int | None = None
-    letterhead_kept: bool = False
 
 
 class _TranscriptParser:
@@ -281,6 +277,9 @@ class _TranscriptParser:
         self.doc = _Document(base=title_level)
         self.docs = [self.doc]
         self.pages_seen = 0
+        # Page letterheads ("~ LJUSNARSBERGS ~ KOMMUN SAMMANTRÄDESPROTOKOLL"): page furniture, not content,
+        # but they name the organisation and the kind of document, so they are handed to metadata inference.
+        self.letterheads: dict[str, None] = {}
 
     def _level_for(self, kind: str) -> int:
         doc = self.doc
@@ -359,9 +358,8 @@ class _TranscriptParser:
                 self.docs.append(self.doc)
             elif not known:
                 self.doc.signatures.append(header.signature)
-            if KEEP_FIRST_LETTERHEAD and not self.doc.letterhead_kept and header.letterhead:
-                self.blocks.append(Block(BlockKind.PARAGRAPH, header.letterhead, number))
-                self.doc.letterhead_kept = True
+            if header.letterhead:
+                self.letterheads.setdefault(header.letterhead)
             self.segment(text[header.end :], number)
             return
         letterhead = _letterhead(text)
@@ -391,7 +389,7 @@ def _trailing_title(preface: str) -> tuple[int, int] | None:
     return run[0].start(), run[-1].end()
 
 
-def parse_transcript(lines: list[str]) -> tuple[list[Block], list[str]]:
+def parse_transcript(lines: list[str]) -> Reading:
     """Parse the lines of a web transcript (Läs-mer list already removed) into blocks and warnings."""
     title: str | None = None
     seen_junk = False
@@ -430,4 +428,4 @@ def parse_transcript(lines: list[str]) -> tuple[list[Block], list[str]]:
             f"read as a web transcript of a scanned document ({len(pages)} pages): page headers, "
             "signature boxes and the website's furniture were removed; OCR errors are kept as written"
         )
-    return parser.blocks, warnings
+    return Reading(parser.blocks, warnings, list(parser.letterheads))

@@ -61,7 +61,8 @@ def test_owner_password_only_pdf_is_read():
 @pytest.mark.parametrize(("encoding", "warning"), [("cp1252", "cp1252"), ("latin-1", "")])
 def test_legacy_encodings_are_read(tmp_path, encoding, warning):
     path = tmp_path / "gammal.txt"
-    path.write_bytes("Förvaltningens ledningsgrupp träffas en gång i månaden – åäö.\n".encode(encoding, "replace"))
+    text = "Förvaltningens ledningsgrupp träffas en gång i månaden – åäö.\n"
+    path.write_bytes(text.encode(encoding, "replace"))
     doc = read_document(path)
     assert "Förvaltningens ledningsgrupp träffas" in doc.text
     assert doc.warnings, "the assumed encoding should be reported"

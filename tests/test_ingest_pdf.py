@@ -20,9 +20,9 @@ FILES = [name for name in EXPECTATIONS if not name.startswith("_")]
 @cache
 def blocks_of(name: str):
     path = DATA / "pdf" / name
-    blocks, warnings = parse_pdf(path.read_bytes(), str(path), max_pages=500)
-    assert warnings == []
-    return blocks
+    reading = parse_pdf(path.read_bytes(), str(path), max_pages=500)
+    assert reading.warnings == []
+    return reading.blocks
 
 
 @pytest.mark.parametrize("name", FILES)

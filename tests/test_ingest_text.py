@@ -51,7 +51,10 @@ def test_decode_text(case):
 
 @pytest.mark.parametrize("case", PARSE, ids=lambda c: c["name"])
 def test_parse_text(case):
-    blocks, warnings = parse_text(case["input"], markdown=case.get("markdown", False))
+    reading = parse_text(case["input"], markdown=case.get("markdown", False))
+    blocks, warnings = reading.blocks, reading.warnings
+    if "furniture" in case:
+        assert reading.furniture == case["furniture"]
     assert [(b.kind.value, b.text) for b in blocks] == [(e["kind"], e["text"]) for e in case["blocks"]]
     for block, expected in zip(blocks, case["blocks"], strict=True):
         for key in CHECKED:
@@ -69,7 +72,8 @@ def test_parse_text(case):
 
 def _parse_seed(name: str):
     raw, warnings = decode_text((SEEDS / name).read_bytes(), name)
-    blocks, more = parse_text(raw, markdown=False)
+    reading = parse_text(raw, markdown=False)
+    blocks, more = reading.blocks, reading.warnings
     assign_sections(blocks)
     assemble(blocks)
     return blocks, warnings + more
@@ -156,7 +160,7 @@ def test_transcript_items_parse():
 
 
 def test_offsets_are_left_to_the_reader():
-    blocks, _ = parse_text("# Rubrik\n\nText.", markdown=True)
+    blocks = parse_text("# Rubrik\n\nText.", markdown=True).blocks
     assert all(b.char_start == 0 and b.char_end == 0 for b in blocks)
     text, _ = assemble(blocks)
     assert text == "Rubrik\n\nText."
@@ -164,6 +168,6 @@ def test_offsets_are_left_to_the_reader():
 
 def test_markdown_flag_or_not_the_same_for_marked_up_text():
     raw = "# Mål\n\n- Ökad likvärdighet\n\n## Aktiviteter\n\nText."
-    as_md, _ = parse_text(raw, markdown=True)
-    as_txt, _ = parse_text(raw, markdown=False)
+    as_md = parse_text(raw, markdown=True).blocks
+    as_txt = parse_text(raw, markdown=False).blocks
     assert [(b.kind, b.text, b.level) for b in as_md] == [(b.kind, b.text, b.level) for b in as_txt]

@@ -25,6 +25,7 @@ from ingest.model import (
     ParsedDocument,
     assemble,
 )
+from ingest.reader import read_document
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
@@ -109,15 +110,8 @@ def test_inference_on_constructed_documents(case):
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_gold_metadata_of_seed_texts(seed):
-    """Seeds read as text: ingest.text when it exists, else the minimal reading above."""
-    raw = seed.read_text(encoding="utf-8")
-    try:
-        from ingest.text import parse_text
-    except ImportError:
-        blocks = blocks_from_seed(raw)
-    else:
-        blocks = parse_text(raw, markdown=False)[0]
-    meta = infer_metadata(document(blocks, seed.name))
+    """Seeds read as text by the real reader (furniture such as letterheads included)."""
+    meta = infer_metadata(read_document(seed))
     expected = gold(seed)
     skip = excluded("text", seed.stem)
     got = {f: getattr(meta, f) for f, g in GOLD_FIELDS.items() if g not in skip}
@@ -136,10 +130,8 @@ PDFS = {
 
 @pytest.mark.parametrize("pdf", sorted(PDFS), ids=str)
 def test_gold_metadata_of_pdfs(pdf):
-    pdf_reader = pytest.importorskip("ingest.pdf")
     path = ROOT / "tests" / "data" / "pdf" / pdf
-    blocks, _ = pdf_reader.parse_pdf(path.read_bytes(), str(path), max_pages=100)
-    meta = infer_metadata(document(blocks, pdf))
+    meta = infer_metadata(read_document(path))
     seed = Path(PDFS[pdf])
     expected = gold(seed)
     skip = excluded("pdf", seed.stem)
