@@ -85,7 +85,9 @@ def read_chars(pdf) -> list[RawPage]:
         style: tuple[float, bool, bool] | None = None
         for i in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(handle, i)
-            if code in (0, 0xFFFE, 0xFFFF) or code < 32:
+            if code == 2:
+                code = 0x2D  # PDFium reports a hyphen at a line end as code 2
+            elif code in (0, 0xFFFE, 0xFFFF) or code < 32:
                 continue
             if not raw.FPDFText_GetLooseCharBox(handle, i, rect):
                 continue

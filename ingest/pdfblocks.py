@@ -68,6 +68,7 @@ def draft_blocks(pages: list[PageContent]) -> list[_Draft]:
     drafts: list[_Draft] = []
     current: _Draft | None = None
     for page in pages:
+        page_lines = [item for item in page.items if isinstance(item, Line)]
         for item in page.items:
             if isinstance(item, TableFragment):
                 drafts.append(_Draft([], kind=BlockKind.TABLE_ROW, table=item))
@@ -80,12 +81,29 @@ def draft_blocks(pages: list[PageContent]) -> list[_Draft]:
                 drafts.append(current)
                 continue
             prev = current.lines[-1]
-            if _breaks(prev, line, current, marker, pitch):
+            if _breaks(prev, line, current, marker, pitch) or _deliberate_break(prev, line, page_lines):
                 current = _new_draft(line, marker)
                 drafts.append(current)
             else:
                 current.lines.append(line)
     return drafts
+
+
+def _deliberate_break(prev: Line, line: Line, page_lines: list[Line]) -> bool:
+    """Whether the previous line ended early although the next line's first word would have fit on it.
+
+    Text that wraps fills its lines; a line that stops short of the column's right edge with room for the
+    next word ended on purpose (a paragraph end, a list of short lines such as a web page's furniture).
+    """
+    if line.page != prev.page or line.top <= prev.top or not prev.text or not line.text:
+        return False
+    column = [x for x in page_lines if abs(x.x0 - prev.x0) < 40 and abs(x.size - prev.size) < 0.6]
+    right_edge = max((x.x1 for x in column), default=prev.x1)
+    char_width = (prev.x1 - prev.x0) / max(len(prev.text), 1)
+    first_word = line.text.split(" ", 1)[0]
+    room = right_edge - prev.x1
+    # Glyph widths vary: the word must fit with half its width to spare before the break counts.
+    return room > 1.5 * (len(first_word) + 1) * char_width and room > 2 * line.size
 
 
 def _new_draft(line: Line, marker: re.Match[str] | None) -> _Draft:
@@ -97,23 +115,23 @@ def _new_draft(line: Line, marker: re.Match[str] | None) -> _Draft:
 def _breaks(prev: Line, line: Line, draft: _Draft, marker: re.Match[str] | None, pitch: dict) -> bool:
     if marker:
         return True
-    if line.page != prev.page or line.top < prev.top - 1:  # new page or new column
+    if line.page != prev.page or line.top < prev.top - 1 or line.x0 > prev.x1:  # new page or new column
         return not _continues(prev, line)
     if abs(line.size - prev.size) >= 0.6:
         return True
     expected = pitch.get(round(line.size, 1), 1.4 * line.size)
     if line.top - prev.top > 1.3 * expected:
         return True
-    if line.bold != prev.bold and (prev.bold or line.bold) and not (prev.bold_prefix and not line.bold):
-        # A style change without a gap: a heading followed by text (or the reverse). A bold lead-in line
-        # followed by plain text is one paragraph.
-        if prev.bold and draft.lines[0].bold and len(draft.lines) <= 3 and _SENTENCE_END.search(prev.text):
-            return False
-        return (
-            prev.bold
-            and all(lin.bold for lin in draft.lines)
-            and len(" ".join(x.text for x in draft.lines)) < 160
-        )
+    if line.bold and not prev.bold:
+        # An all-bold line after plain text starts a heading or an item, unless a bold phrase carries on
+        # the sentence.
+        if _SENTENCE_END.search(prev.text) or not line.text[:1].islower():
+            return True
+    elif prev.bold and not line.bold:
+        # A bold heading followed by text breaks; a bold lead-in that runs on in plain text does not.
+        short = len(" ".join(x.text for x in draft.lines)) < 160
+        if all(x.bold for x in draft.lines) and short and not line.text[:1].islower():
+            return True
     if line.italic != prev.italic and (prev.italic and all(lin.italic for lin in draft.lines)):
         return True
     first = draft.lines[0]

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from ingest.dates import find_dates
 from ingest.metadata import infer_metadata, merge_metadata
-from ingest.model import DocumentMetadata, IngestError, ParsedDocument
+from ingest.model import BLOCK_SEPARATOR, DocumentMetadata, IngestError, ParsedDocument, Reading
 from ingest.text import decode_text, parse_text
+from ingest.transcript import is_transcript
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,22 @@ class ReadOptions:
 def sha256_bytes(data: bytes) -> str:
     """Return the hex SHA-256 of some bytes."""
     return hashlib.sha256(data).hexdigest()
+
+
+def reread_if_transcript(reading: Reading) -> Reading:
+    """Re-read a PDF that is a printed web transcript of a scanned protocol with the transcript rules.
+
+    Such a PDF carries the transcript's own page markers ("3 ~LJUSNARSBERGS ~KOMMUN SAMMANTRÄDESPROTOKOLL
+    17 (26)") and the hosting site's furniture; the layout reader keeps both as text, the transcript rules
+    turn the markers into page boundaries and drop the furniture.
+    """
+    texts = [block.text for block in reading.blocks]
+    if not is_transcript(texts):
+        return reading
+    again = parse_text(BLOCK_SEPARATOR.join(texts), markdown=False)
+    again.warnings[:0] = reading.warnings
+    again.furniture[:0] = [text for text in reading.furniture if text not in again.furniture]
+    return again
 
 
 def read_document(
@@ -54,7 +71,7 @@ def read_document(
     if suffix == ".pdf":
         from ingest.pdf import parse_pdf  # pdfplumber is imported only when a PDF is read
 
-        reading = parse_pdf(data, str(path), max_pages=options.max_pages)
+        reading = reread_if_transcript(parse_pdf(data, str(path), max_pages=options.max_pages))
     else:
         if data[:5] == b"%PDF-":
             raise IngestError(str(path), "the file is a PDF but is named as text; rename it to .pdf")
