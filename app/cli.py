@@ -70,6 +70,151 @@ def cmd_prepare_model(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store(args: argparse.Namespace):
+    from graph.store import Store
+
+    return Store(args.store)
+
+
+def _progress(total: int, what: str):
+    """A tqdm progress bar on stderr (silent when stderr is not a terminal) and a callback for it."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=what, unit="file", file=sys.stderr, disable=None, leave=False)
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name, refresh=False)
+        bar.update(1)
+
+    return bar, step
+
+
+def _report(report, verb: str) -> int:
+    parts = [
+        f"{len(report.added)} added",
+        f"{len(report.replaced)} replaced",
+        f"{len(report.unchanged)} unchanged",
+    ]
+    if report.removed:
+        parts.append(f"{len(report.removed)} removed")
+    if report.errors:
+        parts.append(f"{len(report.errors)} failed")
+    print(f"{verb}: " + ", ".join(parts))
+    for error in report.errors:
+        print(f"styrkedja: {error}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_USER_ERROR
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """(Re)build the store from a corpus folder, incrementally."""
+    from app.pipeline import build_corpus, corpus_files
+    from ingest.model import IngestError
+    from ingest.reader import ReadOptions
+
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        raise UserError(f"{corpus}: no such corpus folder")
+    bar, step = _progress(len(corpus_files(corpus)), "build")
+    try:
+        report = build_corpus(_store(args), corpus, ReadOptions(max_pages=args.max_pages), args.force, step)
+    except IngestError as error:
+        raise UserError(str(error)) from error
+    finally:
+        bar.close()
+    return _report(report, "build")
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Ingest files into the store, replacing a file already there."""
+    from app.pipeline import add_files
+    from ingest.reader import ReadOptions
+
+    bar, step = _progress(len(args.files), "add")
+    try:
+        report = add_files(
+            _store(args), args.files, None, ReadOptions(max_pages=args.max_pages), args.force, step
+        )
+    finally:
+        bar.close()
+    return _report(report, "add")
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Remove documents (by file name, path or IRI) and everything extracted from them."""
+    from graph.store import StoreError
+
+    store = _store(args)
+    status = EXIT_OK
+    for name in args.documents:
+        try:
+            entry = store.remove(store.find(name).source_file)
+        except StoreError as error:
+            print(f"styrkedja: {error}", file=sys.stderr)
+            status = EXIT_USER_ERROR
+            continue
+        print(f"removed: {entry.source_file}")
+    return status
+
+
+EXPORT_FORMATS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "jsonld": "json-ld"}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the whole graph (every named graph) in an RDF format."""
+    dataset = _store(args).dataset()
+    fmt = EXPORT_FORMATS[args.format]
+    if fmt == "turtle":  # Turtle has no named graphs: the union is written
+        from rdflib import Graph
+
+        union = Graph()
+        for prefix, namespace in dataset.namespaces():
+            union.bind(prefix, namespace)
+        for triple in dataset.triples((None, None, None)):
+            union.add(triple)
+        data = union.serialize(format="turtle")
+    else:
+        data = dataset.serialize(format=fmt)
+    if args.output:
+        from graph.store import write_atomic
+
+        write_atomic(Path(args.output), data.encode("utf-8"))
+    else:
+        sys.stdout.write(data)
+    return EXIT_OK
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    """Run a read-only SPARQL query (text or @file.rq) over the store."""
+    from graph.sparql import QueryError, run_query
+
+    query = args.query
+    if query.startswith("@"):
+        path = Path(query[1:])
+        if not path.is_file():
+            raise UserError(f"{path}: no such query file")
+        query = path.read_text("utf-8")
+    try:
+        result = run_query(_store(args).dataset(), query)
+    except QueryError as error:
+        raise UserError(str(error)) from error
+    if result.type == "ASK":
+        print("true" if result.askAnswer else "false")
+    elif result.type in ("CONSTRUCT", "DESCRIBE"):
+        sys.stdout.write(result.graph.serialize(format="turtle"))
+    elif args.format == "json":
+        sys.stdout.write(result.serialize(format="json").decode("utf-8") + "\n")
+    else:
+        sep = "," if args.format == "csv" else "\t"
+        if args.format == "csv":
+            sys.stdout.write(result.serialize(format="csv").decode("utf-8"))
+        else:
+            names = [str(v) for v in result.vars]
+            print(sep.join(names))
+            for row in result:
+                print(sep.join("" if value is None else str(value) for value in row))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for all commands."""
     from ingest.reader import DEFAULT_MAX_PAGES
@@ -94,6 +239,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse PDFs with more pages (default $STYRKEDJA_MAX_PAGES or %(default)s)",
     )
     p.set_defaults(func=cmd_parse)
+
+    max_pages = int(os.environ.get("STYRKEDJA_MAX_PAGES", DEFAULT_MAX_PAGES))
+    p = sub.add_parser("build", help="(re)build the store from a corpus folder, incrementally")
+    p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
+    p.add_argument("--force", action="store_true", help="re-extract every file, changed or not")
+    p.add_argument("--max-pages", type=int, default=max_pages, help="refuse PDFs with more pages")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("add", help="ingest files (.pdf, .txt, .md); a stored file is replaced")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--force", action="store_true", help="re-extract even if unchanged")
+    p.add_argument("--max-pages", type=int, default=max_pages, help="refuse PDFs with more pages")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="remove documents (file name, path or IRI) and all extracted from them")
+    p.add_argument("documents", nargs="+")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("export", help="write the whole graph (default TriG to stdout)")
+    p.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="trig")
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("sparql", help="run a read-only SPARQL query (text or @file.rq) on the store")
+    p.add_argument("query")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="SELECT result format")
+    p.set_defaults(func=cmd_sparql)
 
     p = sub.add_parser("prepare-model", help="make the embedding model available offline (cached)")
     p.add_argument("--force", action="store_true", help="rebuild the cached model")

@@ -1,0 +1,168 @@
+"""Ingestion runs: files -> parsed documents -> document graphs in the store (and the search index).
+
+This is the one place where the layers meet for writing; it does I/O, logs progress and never lets one bad
+file stop the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.rdf import Context, build_document_graph
+from graph.store import EXTRACTOR_VERSION, DocumentEntry, Store
+from ingest.metadata import load_manifest
+from ingest.model import DocumentMetadata, IngestError, ParsedDocument
+from ingest.reader import SUPPORTED_SUFFIXES, ReadOptions, read_document, sha256_bytes
+
+log = logging.getLogger("app.pipeline")
+
+MANIFEST_NAME = "manifest.toml"
+
+
+@dataclass
+class RunReport:
+    """What a build or add run did."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file was read."""
+        return not self.errors
+
+
+Progress = Callable[[str], None]
+
+
+def load_context(store: Store) -> Context:
+    """Load the reference data the document graphs are built against."""
+    import json
+
+    from graph.legal.statute import load_statute
+
+    folder = store.reference_dir()
+    kommuner = json.loads((folder / "kommuner.json").read_text("utf-8"))
+    records = kommuner.get("kommuner", kommuner) if isinstance(kommuner, dict) else kommuner
+    return Context(statute=load_statute(folder / "skollagen.json"), kommuner=records)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """Return the readable files of a corpus folder (not its reference data or manifest), sorted."""
+    return sorted(
+        path
+        for path in corpus.iterdir()
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(".")
+    )
+
+
+def ingest_file(
+    store: Store,
+    path: Path,
+    context: Context,
+    known: DocumentMetadata | None = None,
+    options: ReadOptions | None = None,
+    force: bool = False,
+) -> tuple[str, ParsedDocument | None]:
+    """Read one file into the store; return ("added"|"replaced"|"unchanged", the parsed document or None)."""
+    path = path.resolve()
+    documents = store.documents()
+    previous = documents.get(path.name)
+    current = previous is not None and not force and previous.extractor == EXTRACTOR_VERSION
+    if current and path.is_file() and sha256_bytes(path.read_bytes()) == previous.sha256:
+        return "unchanged", None
+    doc = read_document(path, options, known)
+    graph = build_document_graph(doc, context)
+    entry = DocumentEntry(
+        source_file=doc.source_file,
+        sha256=doc.sha256,
+        graph_file="",
+        document=str(_document_iri(doc)),
+        graph=str(_graph_iri(doc)),
+        origin=str(path),
+        title=doc.metadata.title,
+        kind=doc.metadata.kind,
+        organisation=doc.metadata.organisation,
+        pages=len(doc.pages),
+    )
+    store.put(entry, graph)
+    return ("replaced" if previous is not None else "added"), doc
+
+
+def _document_iri(doc: ParsedDocument):
+    from graph.iris import document_iri
+
+    return document_iri(doc.source_file)
+
+
+def _graph_iri(doc: ParsedDocument):
+    from graph.iris import document_graph
+
+    return document_graph(doc.source_file)
+
+
+def add_files(
+    store: Store,
+    paths: Iterable[Path],
+    manifest: dict[str, DocumentMetadata] | None = None,
+    options: ReadOptions | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Ingest files into the store; a file already stored is replaced, an unchanged one skipped."""
+    report = RunReport()
+    context = load_context(store)
+    manifest = manifest or {}
+    for path in paths:
+        path = Path(path)
+        if progress:
+            progress(path.name)
+        try:
+            status, _ = ingest_file(store, path, context, manifest.get(path.name), options, force)
+        except IngestError as error:
+            log.error("%s", error)
+            report.errors.append(error)
+            continue
+        except Exception as exc:  # a bug in one extraction must not stop the run
+            log.exception("%s: unexpected error", path)
+            report.errors.append(
+                IngestError(str(path), f"could not be ingested ({type(exc).__name__}: {exc})")
+            )
+            continue
+        getattr(report, status).append(path.name)
+        log.info("%s: %s", path.name, status)
+    return report
+
+
+def build_corpus(
+    store: Store,
+    corpus: Path,
+    options: ReadOptions | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> RunReport:
+    """(Re)build the store from a corpus folder, incrementally; documents whose files left the folder go."""
+    corpus = corpus.resolve()
+    if not corpus.is_dir():
+        raise IngestError(str(corpus), "no such corpus folder")
+    reference = corpus / "reference"
+    if reference.is_dir() and store.install_reference(reference):
+        log.info("reference data installed from %s", reference)
+        force = True  # graphs resolve provisions and municipalities against it
+    manifest_path = corpus / MANIFEST_NAME
+    manifest = load_manifest(manifest_path) if manifest_path.exists() else {}
+    files = corpus_files(corpus)
+    report = add_files(store, files, manifest, options, force, progress)
+    present = {path.name for path in files}
+    for name, entry in store.documents().items():
+        if Path(entry.origin).parent == corpus and name not in present:
+            store.remove(name)
+            report.removed.append(name)
+            log.info("%s: removed (no longer in the corpus)", name)
+    return report

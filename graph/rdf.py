@@ -1,0 +1,195 @@
+"""One document's graph: a ParsedDocument and what was extracted from it, as RDF (contract terms).
+
+Pure given its inputs: the parsed document and a :class:`Context` holding the reference data it resolves
+against. Each extraction (legal references, Agenda 2030 mentions, protocol, plan elements) lives in its own
+module and returns dataclasses; this module maps them to triples, every fact tied to its passage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV
+
+from graph.iris import agent_iri, document_iri, kommun_iri, organisation_iri, passage_iri
+from graph.legal import Citation, context_from_sections, find_citations
+from graph.legal.statute import in_force, statute_text
+from graph.passages import Passage, passages_of
+from ingest.dates import find_dates
+from ingest.model import ParsedDocument
+from ontology import DOCTYPE, DOCUMENT_TYPES, RPUBL, SK, bind_prefixes
+
+SKOLLAGEN = "2010:800"
+
+
+@dataclass
+class Context:
+    """Reference data a document graph is built against."""
+
+    statute: list[dict] = field(default_factory=list)  # skollagen paragraph versions (corpus/reference)
+    kommuner: list[dict] = field(default_factory=list)  # kommun records (name, kommunkod, län)
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def document_date(doc: ParsedDocument) -> dt.date | None:
+    """The date a document speaks from: its decision/meeting date, else the start of its period."""
+    meta = doc.metadata
+    if meta.date:
+        try:
+            return dt.date.fromisoformat(meta.date)
+        except ValueError:
+            pass
+    if meta.period:
+        for mention in find_dates(meta.period):
+            if mention.start:
+                return dt.date.fromisoformat(mention.start)
+    return None
+
+
+class DocumentGraphBuilder:
+    """Builds the graph of one document; each ``add_*`` step maps one extraction."""
+
+    def __init__(self, doc: ParsedDocument, context: Context):
+        self.doc = doc
+        self.context = context
+        self.graph = bind_prefixes(Graph())
+        self.iri = document_iri(doc.source_file)
+        self.passages: list[Passage] = passages_of(doc)
+        self.passage_iris = [passage_iri(self.iri, p.index) for p in self.passages]
+        self._passage_starts = [p.char_start for p in self.passages]
+        self.date = document_date(doc)
+        self.organisation: URIRef | None = None
+
+    # --- lookups ------------------------------------------------------------------------------------------
+
+    def passage_at(self, offset: int) -> int | None:
+        """Return the index of the passage that holds a character offset of the document text."""
+        i = bisect_right(self._passage_starts, offset) - 1
+        if i >= 0 and self.passages[i].char_start <= offset < max(self.passages[i].char_end, offset + 1):
+            return i
+        return None
+
+    # --- steps --------------------------------------------------------------------------------------------
+
+    def add_document(self) -> None:
+        """The document node, its type, dates, organisation and issuing body."""
+        g, doc, meta = self.graph, self.doc, self.doc.metadata
+        g.add((self.iri, RDF.type, SK.Document))
+        g.add((self.iri, SK.sourceFile, Literal(doc.source_file)))
+        g.add((self.iri, DCTERMS.title, Literal(meta.title or doc.source_file.rsplit(".", 1)[0])))
+        kind = meta.kind if meta.kind in DOCUMENT_TYPES else "annat"
+        g.add((self.iri, SK.documentType, DOCTYPE[kind]))
+        if meta.date:
+            g.add((self.iri, DCTERMS.date, Literal(meta.date, datatype=XSD.date)))
+        if meta.period:
+            g.add((self.iri, DCTERMS.temporal, Literal(meta.period)))
+        g.add((self.iri, DCTERMS.identifier, Literal(doc.sha256)))
+        g.add((self.iri, DCTERMS["format"], Literal(doc.media_type)))
+        if meta.organisation:
+            self.organisation = self._organisation(meta.organisation)
+            g.add((self.iri, DCTERMS.publisher, self.organisation))
+        if meta.body:
+            scope = self.organisation or organisation_iri(meta.body)
+            body = agent_iri(scope, "body", meta.body)
+            g.add((body, RDF.type, ORG.OrganizationalUnit))
+            g.add((body, RDF.type, ORG.Organization))
+            g.add((body, RDFS.label, Literal(meta.body)))
+            if self.organisation is not None:
+                g.add((body, ORG.unitOf, self.organisation))
+            g.add((self.iri, SK.issuedBy, body))
+
+    def _organisation(self, name: str) -> URIRef:
+        from graph.organisations import resolve_kommun
+
+        g = self.graph
+        found = resolve_kommun(name, self.context.kommuner) if self.context.kommuner else None
+        if found is not None:
+            kod, label = found
+            node = kommun_iri(kod)
+            g.add((node, RDF.type, ORG.Organization))
+            g.add((node, RDFS.label, Literal(label)))
+            g.add((node, SK.kommunkod, Literal(kod)))
+            return node
+        node = organisation_iri(name)
+        g.add((node, RDF.type, ORG.Organization))
+        g.add((node, RDFS.label, Literal(name)))
+        return node
+
+    def add_passages(self) -> None:
+        """Every passage with its text, page, section and character span."""
+        g = self.graph
+        for passage, node in zip(self.passages, self.passage_iris, strict=True):
+            g.add((node, RDF.type, SK.Passage))
+            g.add((node, SK.inDocument, self.iri))
+            g.add((node, SK.text, Literal(passage.text)))
+            if passage.page is not None:
+                g.add((node, SK.page, Literal(passage.page)))
+            if passage.section:
+                g.add((node, SK.section, Literal(passage.section)))
+            g.add((node, SK.charStart, Literal(passage.char_start)))
+            g.add((node, SK.charEnd, Literal(passage.char_end)))
+
+    def citations(self) -> list[tuple[int, Citation]]:
+        """Legal citations per passage; a bare "3 §" takes its chapter from the headings above it."""
+        found: list[tuple[int, Citation]] = []
+        for passage in self.passages:
+            block = self.doc.blocks[passage.blocks[0]]
+            chapter, sfs = context_from_sections(block.section)
+            for citation in find_citations(
+                passage.text, doc_date=self.date, context_chapter=chapter, context_sfs=sfs
+            ):
+                if citation.kind != "protocol_paragraph" and citation.iri:
+                    found.append((passage.index, citation))
+        return found
+
+    def add_legal_references(self) -> None:
+        """dcterms:references from passages to provisions; cited skollagen paragraphs with their text."""
+        g = self.graph
+        on = self.date or self.context.today
+        for index, citation in self.citations():
+            target = URIRef(citation.iri)
+            g.add((self.passage_iris[index], DCTERMS.references, target))
+            if citation.sfs == SKOLLAGEN and citation.chapter and citation.paragraph and self.context.statute:
+                self._add_provision(target, citation, on, index)
+            elif citation.kind != "statute":
+                g.add((target, RDFS.label, Literal(citation.title or citation.text)))
+                g.add((target, DCTERMS.type, Literal(citation.kind)))
+
+    def _add_provision(self, target: URIRef, citation: Citation, on: dt.date, index: int) -> None:
+        g = self.graph
+        records = self.context.statute
+        record = statute_text(records, citation.chapter, citation.paragraph, on)
+        label = f"{_spaced(citation.chapter)} kap. {_spaced(citation.paragraph)} § skollagen (2010:800)"
+        g.add((target, RDF.type, RPUBL.Paragraf))
+        g.add((target, RDFS.label, Literal(record["citation"] if record else label)))
+        if record is not None:
+            g.add((target, SK.text, Literal(record["text"])))
+        valid = in_force(records, citation.chapter, citation.paragraph, on)
+        if valid is False:
+            node = URIRef(f"{self.passage_iris[index]}/citation/{citation.chapter}-{citation.paragraph}")
+            g.add((node, RDF.type, SK.Citation))
+            g.add((node, SK.cites, target))
+            g.add((node, SK.citedAs, Literal(citation.text)))
+            g.add((node, SK.notInForce, Literal(True)))
+            g.add((node, SK.inDocument, self.iri))
+            g.add((node, PROV.wasDerivedFrom, self.passage_iris[index]))
+
+    def build(self) -> Graph:
+        """Run every step and return the graph."""
+        self.add_document()
+        self.add_passages()
+        self.add_legal_references()
+        return self.graph
+
+
+def _spaced(number: str) -> str:
+    """Write a chapter or paragraph number as the statute does: "6a" -> "6 a"."""
+    return number[:-1] + " " + number[-1] if number[-1:].isalpha() and number[:-1].isdigit() else number
+
+
+def build_document_graph(doc: ParsedDocument, context: Context) -> Graph:
+    """Return the RDF graph of one parsed document."""
+    return DocumentGraphBuilder(doc, context).build()

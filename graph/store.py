@@ -1,0 +1,233 @@
+"""The store: one TriG file per document graph (the source of truth), reference data, and a manifest.
+
+Layout of a store folder::
+
+    manifest.json            documents: source file -> hash, graph file, IRIs, origin, extractor version
+    graphs/<slug>.trig       one named graph per source document
+    reference/*.json         the reference data the graphs were built with (skollagen, SDG, kommuner)
+    search/                  the search index (written by the search package through its own API)
+
+Every write goes to a temporary file in the same folder and is renamed into place, so a crash never leaves a
+half-written graph or manifest; a lock file keeps two writers apart. SPARQL runs over the union of all graphs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from graph.iris import document_graph, slug
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+STORE_FORMAT = 1
+# Bump when extraction changes, so that `build` re-extracts documents whose files have not changed.
+EXTRACTOR_VERSION = "2026-11-23.1"
+REPOSITORY_REFERENCE = Path(__file__).resolve().parent.parent / "corpus" / "reference"
+REFERENCE_FILES = ("skollagen.json", "sdg.json", "kommuner.json", "SOURCES.md")
+
+
+class StoreError(Exception):
+    """A problem with the store or with a request to it (unknown document, unreadable store)."""
+
+
+@dataclass
+class DocumentEntry:
+    """What the manifest records about one stored document."""
+
+    source_file: str
+    sha256: str
+    graph_file: str  # relative to the store folder
+    document: str  # document IRI
+    graph: str  # named graph IRI
+    origin: str  # absolute path of the file it was read from
+    extractor: str = EXTRACTOR_VERSION
+    added: float = field(default_factory=time.time)
+    title: str | None = None
+    kind: str | None = None
+    organisation: str | None = None
+    pages: int = 0
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to a temporary file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class Store:
+    """A store folder: read the manifest, write and remove document graphs, load everything as a Dataset."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self._dataset: Dataset | None = None
+
+    # --- manifest -----------------------------------------------------------------------------------------
+
+    @property
+    def manifest_path(self) -> Path:
+        """Return the path of the manifest file."""
+        return self.folder / MANIFEST
+
+    def documents(self) -> dict[str, DocumentEntry]:
+        """Return the stored documents by source file name (empty for a new store)."""
+        if not self.manifest_path.exists():
+            return {}
+        try:
+            data = json.loads(self.manifest_path.read_text("utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise StoreError(f"{self.manifest_path}: the store's manifest cannot be read ({error})") from None
+        if data.get("format") != STORE_FORMAT:
+            raise StoreError(f"{self.manifest_path}: unknown store format {data.get('format')!r}")
+        return {name: DocumentEntry(**entry) for name, entry in data.get("documents", {}).items()}
+
+    def _write_manifest(self, documents: dict[str, DocumentEntry]) -> None:
+        data = {"format": STORE_FORMAT, "documents": {k: asdict(v) for k, v in sorted(documents.items())}}
+        write_atomic(self.manifest_path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's write lock (other writers wait)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # --- reference data -----------------------------------------------------------------------------------
+
+    def reference_dir(self) -> Path:
+        """Return the folder of the reference data this store uses (its own copy, else the repository's)."""
+        own = self.folder / "reference"
+        if (own / "skollagen.json").exists():
+            return own
+        return REPOSITORY_REFERENCE
+
+    def install_reference(self, source: Path) -> bool:
+        """Copy reference data into the store when it differs; return whether anything changed."""
+        target = self.folder / "reference"
+        changed = False
+        for name in REFERENCE_FILES:
+            src = source / name
+            if not src.exists():
+                continue
+            data = src.read_bytes()
+            dst = target / name
+            if not dst.exists() or dst.read_bytes() != data:
+                write_atomic(dst, data)
+                changed = True
+        if changed:
+            self._dataset = None
+        return changed
+
+    # --- document graphs ----------------------------------------------------------------------------------
+
+    def graph_file(self, source_file: str) -> Path:
+        """Return the path of the TriG file that holds a document's graph."""
+        return self.folder / "graphs" / f"{slug(source_file)}.trig"
+
+    def put(self, entry: DocumentEntry, graph: Graph) -> None:
+        """Store one document graph (replacing the document's previous graph) and record it."""
+        with self.lock():
+            dataset = Dataset()
+            named = dataset.graph(URIRef(entry.graph))
+            for prefix, namespace in graph.namespaces():
+                dataset.bind(prefix, namespace, replace=True)
+            for triple in graph:
+                named.add(triple)
+            path = self.graph_file(entry.source_file)
+            entry.graph_file = str(path.relative_to(self.folder))
+            write_atomic(path, dataset.serialize(format="trig").encode("utf-8"))
+            documents = self.documents()
+            documents[entry.source_file] = entry
+            self._write_manifest(documents)
+        self._dataset = None
+
+    def remove(self, source_file: str) -> DocumentEntry:
+        """Remove a document's graph and its manifest entry; nothing else is touched."""
+        with self.lock():
+            documents = self.documents()
+            entry = documents.pop(source_file, None)
+            if entry is None:
+                raise StoreError(f"{source_file}: no such document in the store")
+            self._write_manifest(documents)
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / entry.graph_file).unlink()
+        self._dataset = None
+        return entry
+
+    def find(self, name_or_iri: str) -> DocumentEntry:
+        """Find a stored document by file name, path, document IRI or graph IRI."""
+        documents = self.documents()
+        base = Path(name_or_iri).name
+        if base in documents:
+            return documents[base]
+        for entry in documents.values():
+            if name_or_iri in (entry.document, entry.graph):
+                return entry
+        raise StoreError(f"{name_or_iri}: no such document in the store")
+
+    # --- reading ------------------------------------------------------------------------------------------
+
+    def dataset(self) -> Dataset:
+        """Load every document graph and the reference graphs into one Dataset (cached until a write)."""
+        if self._dataset is None:
+            started = time.perf_counter()
+            dataset = Dataset(default_union=True)
+            from graph.namespaces import bind_all
+            from graph.reference_graphs import load_reference_graphs
+
+            bind_all(dataset)
+            for graph_iri, graph in load_reference_graphs(self.reference_dir()).items():
+                named = dataset.graph(graph_iri)
+                for triple in graph:
+                    named.add(triple)
+            for entry in self.documents().values():
+                path = self.folder / entry.graph_file
+                try:
+                    dataset.parse(path, format="trig")
+                except Exception as error:  # one damaged file must not hide the rest
+                    log.error("%s: the stored graph cannot be read (%s); rebuild or remove it", path, error)
+            log.debug("store loaded in %.2f s", time.perf_counter() - started)
+            self._dataset = dataset
+        return self._dataset
+
+    def document_graph(self, source_file: str) -> Graph:
+        """Return one document's named graph."""
+        entry = self.find(source_file)
+        return self.dataset().graph(URIRef(entry.graph))
+
+    def clear(self) -> None:
+        """Delete the whole store folder."""
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self._dataset = None
+
+
+def graph_iri_for(source_file: str) -> str:
+    """Return the named graph IRI of a source file (re-exported for callers that only know the name)."""
+    return str(document_graph(source_file))
