@@ -1,0 +1,1013 @@
+"""Meetings in municipal minutes (sammanträdesprotokoll, protokollsutdrag): date, body, items, people (pure).
+
+Swedish minutes follow one genre whatever the municipality: a head (the body, "Sammanträdesdatum", "Plats och
+tid", "Beslutande" with party letters, "Ersättare", "Övriga närvarande", "Utses att justera", signatures),
+then paragraphs ("§ 24 Dnr BUN 2022/311 Delårsrapport") each with labelled parts ("Ärendebeskrivning",
+"Beslutsunderlag", "Förslag till beslut", "Yrkanden", "Beslut" or "<body>s beslut", "Reservation", "Jäv",
+"Beslutet skickas till"). The reader's blocks are split at these labels (kept as data in
+``protocol_lexicon.toml``), and a small state machine assigns every part to the head or to an item. Nothing
+is guessed: a meeting date that is not written (a web transcript whose page header was lost) stays None.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.dates import find_dates
+from ingest.model import Block, BlockKind, ParsedDocument
+from ingest.transcript import parse_item_header
+
+_LEXICON_FILE = Path(__file__).parent / "protocol_lexicon.toml"
+
+_UPPER = "A-ZÅÄÖÉÜ"
+_LOWER = "a-zåäöéüëáàçñøæ"
+_FOLLOW = rf"(?=\s*:|\s*$|\s+[\"”«({_UPPER}0-9•–-]|\s*\n)"
+# The words of a name: "Anna", "Lind-Ek", "O'Neil".
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)?"
+_PARTY = rf"\((?P<party>[{_UPPER}][{_UPPER}{_LOWER}]{{0,4}})\)"
+_TIME = r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?![\d])"
+_TIME_PLAIN = r"(?<![\d.:])(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d])"
+_DNR_CORE = (
+    rf"(?:[{_UPPER}]{{1,6}}\d{{0,4}}(?:[\s./-]|(?=\d)))?\d{{1,4}}(?:[/.:-]\d{{1,6}}){{1,3}}"
+    rf"(?:[\s.-][{_UPPER}]{{2,6}}(?![\w]))?"
+)
+_DNR_LABEL = r"(?:Dnr|DNR|Dnr\.|Diarienr\.?|Diarienummer|Ärendenummer|Ärendenr\.?|Diarie-nr)\s*[:.]?\s*"
+_DNR_LABELLED = re.compile(rf"{_DNR_LABEL}(?P<dnr>{_DNR_CORE})")
+_DNR_BARE = re.compile(
+    rf"^(?P<dnr>[{_UPPER}]{{1,6}}\d{{0,4}}[\s./-]?\d{{2,4}}[/.:-]\d{{1,6}}(?:[/.:-]\d{{1,6}})*)\s+"
+)
+_DNR_PAREN = re.compile(rf"\s*\((?:{_DNR_LABEL})?(?P<dnr>{_DNR_CORE})\)\s*$")
+_STRONG_ITEM = re.compile(r"(?:(?<=[.!?])\s+|^)(?=§\s*\d{1,4}\s+(?:Dnr|DNR|Diarienummer)\b)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"”«]?[A-ZÅÄÖÉÜ0-9])|\n")
+
+
+# --- the data model
+
+
+@dataclass
+class Participant:
+    """A person at the meeting, with the role the minutes give them."""
+
+    name: str
+    role: str  # "ordförande", "vice ordförande", "ledamot", "ersättare", "sekreterare", "justerare", ...
+    party: str | None = None  # "S"
+    block: int | None = None
+    title: str | None = None  # a written title such as "förvaltningschef" (tjänstepersoner)
+
+
+@dataclass
+class AgendaItem:
+    """One paragraph of the minutes: "§ 152 Dnr KS 249/2014 Title", with its decision."""
+
+    number: str  # "152"
+    dnr: str | None  # "KS 249/2014" as written
+    title: str | None
+    decision: str | None  # the decision text
+    block: int | None = None
+    char_start: int = 0
+    char_end: int = 0
+    page: int | None = None
+    reservations: list[str] = field(default_factory=list)  # names (or the group) who reserved themselves
+    disqualified: list[str] = field(default_factory=list)  # names who declared jäv
+
+
+@dataclass
+class Meeting:
+    """A sitting of a body as its minutes record it."""
+
+    date: str | None  # ISO date
+    body: str | None
+    place: str | None
+    start_time: str | None  # "13:00"
+    end_time: str | None
+    items: list[AgendaItem] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)
+    block: int | None = None
+    char_start: int = 0
+    char_end: int = 0
+    page: int | None = None
+
+
+# --- the lexicon
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    item_labels: re.Pattern[str]
+    head_labels: re.Pattern[str]
+    kinds: dict[str, str]  # casefolded label -> kind
+    decision_heading: re.Pattern[str]
+    body_stem: re.Pattern[str]
+    decision_sentence: re.Pattern[str]
+    cues: tuple[str, ...]
+    written_roles: tuple[tuple[str, str], ...]  # longest first
+    title_words: frozenset[str]
+    title_suffixes: tuple[str, ...]
+    not_names: frozenset[str]
+    particles: frozenset[str]
+    parties: frozenset[str]
+    name_run: re.Pattern[str]
+
+
+_ITEM_KINDS = (
+    "description",
+    "basis",
+    "proposal",
+    "motion",
+    "decision",
+    "send",
+    "reservation",
+    "jav",
+    "note",
+    "end",
+)
+_HEAD_KINDS = (
+    "members",
+    "substitutes",
+    "officials",
+    "adjusters",
+    "signatures",
+    "place_time",
+    "place",
+    "time",
+    "date",
+    "paragraphs",
+    "end",
+)
+# Labels inside an item that end it (the minutes' closing), and those that are page furniture only.
+_SKIP_LABELS = ("utdragsbestyrkande", "justerandes sign", "justerandes signatur", "ordförandes sign")
+
+
+def _label_form(label: str) -> str:
+    first, rest = label[0], label[1:]
+    as_written = re.escape(first) + re.escape(rest).replace(r"\ ", r"\s+")
+    capitals = re.escape(label.upper()).replace(r"\ ", r"\s+")
+    return f"{as_written}|{capitals}"
+
+
+def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
+    forms = "|".join(_label_form(label) for label in sorted(set(labels), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?P<label>{forms})(?![\w-]){_FOLLOW}")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    data = tomllib.loads(_LEXICON_FILE.read_text(encoding="utf-8"))
+    labels: dict[str, list[str]] = data["labels"]
+    kinds = {label.casefold(): kind for kind, words in labels.items() for label in words}
+    stems = "|".join(re.escape(stem) for stem in data["bodies"]["stems"])
+    dh = data["decision_heading"]
+    nouns = sorted(
+        dh["decision_nouns"] + dh["proposal_to_nouns"] + dh["proposal_nouns"], key=len, reverse=True
+    )
+    noun_forms = "|".join(n.replace(" ", r"\s+") for n in nouns)
+    decision_heading = re.compile(
+        rf"(?P<genitive>(?:[{_UPPER}][\w-]*|[{_UPPER}]{{2,}})(?:,?\s+[\w-]+){{0,5}}?)\s+"
+        rf"(?P<noun>{noun_forms}|{noun_forms.upper()})(?![\w-])(?P<to>\s+[\w-]+)?{_FOLLOW}"
+    )
+    verbs = "|".join(re.escape(v) for v in data["bodies"]["decision_verbs"])
+    decision_sentence = re.compile(
+        rf"^(?:[{_UPPER}][\w-]*)(?:,?\s+[\w-]+){{0,5}}?\s+(?:{verbs})\b", re.UNICODE
+    )
+    roles = data["roles"]
+    particles = frozenset(roles["name_particles"])
+    particle = "|".join(re.escape(p) for p in roles["name_particles"])
+    name_run = re.compile(rf"(?<![\w-]){_NAME_WORD}(?:\s+(?:(?:{particle})\s+)?{_NAME_WORD}){{1,3}}(?![\w-])")
+    return _Lexicon(
+        item_labels=_label_pattern(w for k in _ITEM_KINDS for w in labels[k]),
+        head_labels=_label_pattern(w for k in _HEAD_KINDS for w in labels[k]),
+        kinds=kinds,
+        decision_heading=decision_heading,
+        body_stem=re.compile(rf"(?:{stems})", re.IGNORECASE),
+        decision_sentence=decision_sentence,
+        cues=tuple(c.casefold() for c in data["cues"]["protocol"]),
+        written_roles=tuple(sorted(roles["written"].items(), key=lambda kv: len(kv[0]), reverse=True)),
+        title_words=frozenset(roles["title_words"]),
+        title_suffixes=tuple(roles["title_suffixes"]),
+        not_names=frozenset(roles["not_names"]),
+        particles=particles,
+        parties=frozenset(data["parties"]["known"]),
+        name_run=name_run,
+    )
+
+
+# --- segments: blocks split at labels
+
+
+@dataclass
+class _Segment:
+    block: int
+    start: int  # offsets in doc.text
+    end: int
+    text: str  # the text after the label
+    kind: str | None  # the label's kind, None for content
+    label: str = ""  # the label as written
+    heading: bool = False  # the block is a heading (and the segment is its start)
+    level: int | None = None
+    body: str | None = None  # the body named by a "<body>s beslut" label
+
+
+def _boundary_ok(text: str, position: int) -> bool:
+    """A label inside a block must follow a sentence end, a colon, a digit, ")" or a line break."""
+    if position == 0:
+        return True
+    before = text[:position]
+    if before.endswith("\n") or before.endswith("\t"):
+        return True
+    before = before.rstrip()
+    return not before or before[-1] in ".!?:)" or before[-1].isdigit()
+
+
+def _genitive_body(genitive: str) -> str | None:
+    """Return the body a genitive names ("Barn- och utbildningsnämndens" -> "Barn- och utbildningsnämnden")."""
+    words = genitive.split()
+    if not words or not words[-1].endswith("s") or not _lexicon().body_stem.search(words[-1]):
+        return None
+    if any(ch.isdigit() for ch in genitive):
+        return None
+    name = " ".join(words)[:-1]
+    if name.isupper():
+        name = name.capitalize()
+    return name[0].upper() + name[1:]
+
+
+def _decision_label(text: str, position: int) -> tuple[int, str, str] | None:
+    """Match "<body>s beslut" / "<body>s förslag till <body>" at a position: (end, kind, body)."""
+    match = _lexicon().decision_heading.match(text, position)
+    if not match:
+        return None
+    body = _genitive_body(match.group("genitive"))
+    if body is None:
+        return None
+    noun = re.sub(r"\s+", " ", match.group("noun")).casefold()
+    to = (match.group("to") or "").strip().casefold()
+    end = match.end("noun")
+    if noun == "beslut":
+        return end, "decision", body
+    if noun == "förslag till":
+        if to == "beslut" or not to:
+            return match.end("to"), "proposal", body
+        if _lexicon().body_stem.search(to):
+            return match.end("to"), "decision_to", body
+        return None
+    return end, "proposal", body
+
+
+def _split_block(index: int, block: Block, pattern: re.Pattern[str], item: bool) -> list[_Segment]:
+    """Split one block at the labels it holds."""
+    text = block.text
+    lex = _lexicon()
+    cuts: list[tuple[int, int, str, str, str | None]] = []  # start, end of label, kind, label, body
+    for match in pattern.finditer(text):
+        start = match.start("label")
+        if not _boundary_ok(text, start):
+            continue
+        label = re.sub(r"\s+", " ", match.group("label"))
+        cuts.append((start, match.end("label"), lex.kinds.get(label.casefold(), "other"), label, None))
+    if item:
+        for start in [0] + [m.end() for m in re.finditer(r"(?<=[.!?:])\s+|\n", text)]:
+            found = _decision_label(text, start)
+            if found and not any(c[0] <= start < c[1] for c in cuts):
+                end, kind, body = found
+                cuts.append((start, end, kind, re.sub(r"\s+", " ", text[start:end]), body))
+    cuts.sort()
+    kept: list[tuple[int, int, str, str, str | None]] = []
+    for cut in cuts:
+        if kept and cut[0] < kept[-1][1]:
+            continue
+        kept.append(cut)
+    segments: list[_Segment] = []
+    heading = block.kind is BlockKind.HEADING
+    if not kept or kept[0][0] > 0:
+        first_end = kept[0][0] if kept else len(text)
+        segments.append(
+            _Segment(
+                index,
+                block.char_start,
+                block.char_start + first_end,
+                text[:first_end].strip(),
+                None,
+                heading=heading,
+                level=block.level,
+            )
+        )
+    for n, (start, end, kind, label, body) in enumerate(kept):
+        stop = kept[n + 1][0] if n + 1 < len(kept) else len(text)
+        rest = text[end:stop].strip().lstrip(":").strip()
+        segments.append(
+            _Segment(
+                index,
+                block.char_start + start,
+                block.char_start + stop,
+                rest,
+                kind,
+                label,
+                heading=heading and start == 0,
+                level=block.level,
+                body=body,
+            )
+        )
+    return [s for s in segments if s.text or s.kind]
+
+
+# --- item headers
+
+
+@dataclass
+class _Header:
+    number: str
+    dnr: str | None
+    title: str | None
+
+
+def _clean_title(title: str | None) -> tuple[str | None, str | None]:
+    """Take a diarienummer out of a title: (title, dnr)."""
+    if not title:
+        return None, None
+    title = re.sub(r"\s+", " ", title).strip()
+    dnr = None
+    match = re.match(rf"^{_DNR_LABEL}(?P<dnr>{_DNR_CORE})", title)
+    if match:
+        dnr, title = match.group("dnr"), title[match.end() :]
+    else:
+        match = _DNR_BARE.match(title + " ")
+        if match:
+            dnr, title = match.group("dnr"), title[match.end() :]
+    if dnr is None:
+        match = _DNR_LABELLED.search(title)
+        if match:
+            dnr = match.group("dnr")
+            title = (title[: match.start()] + " " + title[match.end() :]).strip()
+        else:
+            match = _DNR_PAREN.search(title)
+            if match:
+                dnr, title = match.group("dnr"), title[: match.start()]
+    title = title.strip(" \t–—-,:;")
+    return title or None, dnr.strip() if dnr else None
+
+
+def _item_header(text: str) -> _Header | None:
+    """Parse an agenda-item header at the start of a text ("§ 23 Title", "§23", OCR "Bos 152 Dnr ...")."""
+    stripped = text.strip()
+    if stripped.startswith("§§"):
+        return None
+    parsed = parse_item_header(stripped)
+    if parsed is None:
+        return None
+    title = parsed.title
+    if parsed.dnr is None:
+        if title and not re.match(rf"^(?:[{_UPPER}0-9\"”«(]|{_DNR_LABEL})", title):
+            return None  # "§ 5 i kommunallagen", "§ 23–27"
+        if title and re.match(r"^\d{1,4}\s*(?:[-–]|och|kap)", title):
+            return None
+        title, dnr = _clean_title(title)
+    else:
+        title, dnr = _clean_title(title)
+        dnr = dnr or parsed.dnr.strip()
+    return _Header(parsed.number, dnr, title)
+
+
+# --- people
+
+
+def _is_title_word(word: str) -> bool:
+    lex = _lexicon()
+    word = word.casefold().strip(".,:;")
+    return word in lex.title_words or (len(word) > 5 and word.endswith(lex.title_suffixes))
+
+
+@dataclass
+class _Name:
+    name: str
+    party: str | None
+    start: int
+    end: int  # after the party
+
+
+def find_names(text: str) -> list[_Name]:
+    """Find personal names ("Anna Lindqvist (S)") in a text: two to four capitalised words, party optional."""
+    lex = _lexicon()
+    found: list[_Name] = []
+    for match in lex.name_run.finditer(text):
+        words = match.group().split()
+        start = match.start()
+        # Drop leading words that are not names ("Ordförande", "Förvaltningschef", "Kommunhuset").
+        while words and (words[0] in lex.not_names or _is_title_word(words[0])):
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else match.end()
+            words = words[1:]
+        if any(w in lex.not_names or _is_title_word(w) for w in words):
+            cut = next(i for i, w in enumerate(words) if w in lex.not_names or _is_title_word(w))
+            words = words[:cut]
+        if len(words) < 2 or words[-1] in lex.particles:
+            continue
+        name = " ".join(words)
+        end = _name_end(text, start, words)
+        party = None
+        after = re.match(rf"\s*{_PARTY}", text[end:])
+        if after and (after.group("party").upper() in lex.parties or after.group("party").isupper()):
+            party = after.group("party")
+            if party.upper() in lex.parties:
+                party = party.upper() if party.upper() != "LPO" else party
+            end += after.end()
+        found.append(_Name(name, party, start, end))
+    return found
+
+
+def _name_end(text: str, start: int, words: list[str]) -> int:
+    position = start
+    for word in words:
+        position = text.index(word, position) + len(word)
+    return position
+
+
+def _role_of(text: str) -> tuple[str | None, str | None]:
+    """Read a role ("vice ordförande") or a title ("förvaltningschef") from the words beside a name."""
+    lex = _lexicon()
+    clean = re.sub(r"[.…_]{2,}", " ", text)
+    clean = re.sub(r"§+\s*[\d,\s–-]+", " ", clean)
+    clean = re.sub(r"\s+", " ", clean).strip(" ,:;–-\t\n").casefold()
+    if not clean:
+        return None, None
+    for written, role in lex.written_roles:
+        if re.search(rf"(?<![\w-]){re.escape(written)}(?![\w-])", clean):
+            return role, None
+    words = clean.split()
+    if any(_is_title_word(w) for w in words) and len(words) <= 6:
+        return None, clean
+    return None, None
+
+
+_REPLACED = re.compile(r"(?:\bför|i\s+stället\s+för|istället\s+för|ersätter|ers\.?\s+för)\s*$", re.IGNORECASE)
+
+
+def _people(text: str, default_role: str | None, block: int) -> list[Participant]:
+    """Parse a list of people ("Anna Lindqvist (S), ordförande\\nBengt ... (M)") into participants."""
+    names = [n for n in find_names(text)]
+    people: list[Participant] = []
+    kept: list[_Name] = []
+    for name in names:
+        if kept and _REPLACED.search(text[kept[-1].end : name.start]):
+            continue  # "tjänstgörande ersättare för Henrik Moberg (M)": not present
+        kept.append(name)
+    for i, name in enumerate(kept):
+        previous_end = kept[i - 1].end if i else 0
+        next_start = kept[i + 1].start if i + 1 < len(kept) else len(text)
+        before = text[previous_end : name.start]
+        after = text[name.end : next_start]
+        # Words between two names belong to the first when they follow it on its line after a comma or a
+        # party; otherwise (a label before a name, "Ordförande Anna ...") to the second.
+        prefix = before.rsplit("\n", 1)[-1] if "\n" in before else before
+        if i and "\n" not in before and (before.lstrip().startswith((",", "–", "-")) or kept[i - 1].party):
+            prefix = ""
+        if "\n" in after:
+            suffix = after.split("\n", 1)[0]
+        elif after.lstrip().startswith((",", "–", "-", "\t")) or name.party or i + 1 == len(kept):
+            suffix = after
+        else:
+            suffix = ""
+        party = name.party
+        if party is None:
+            cell = suffix.strip(" \t").split("\t", 1)[0].strip(" ,")
+            if cell.upper() in _lexicon().parties and len(cell) <= 3:
+                party = cell.upper()
+        role, title = _role_of(suffix)
+        if role is None:
+            role2, title2 = _role_of(prefix)
+            role, title = role2, title or title2
+        if role is None:
+            role = default_role
+            if role == "tjänsteperson" and title and "sekreterare" in title:
+                role = "sekreterare"
+        if role is None:
+            continue
+        people.append(Participant(name.name, role, party, block, title))
+    return people
+
+
+# --- the meeting head
+
+
+def _head_people(kind: str | None) -> str | None:
+    return {
+        "members": "ledamot",
+        "substitutes": "ersättare",
+        "officials": "tjänsteperson",
+        "adjusters": "justerare",
+    }.get(kind or "")
+
+
+def _times(text: str) -> tuple[str | None, str | None]:
+    """Read the start and end times from "kl. 13.00–15.30" (breaks in between ignored)."""
+    found = [
+        f"{int(m.group('h')):02d}:{m.group('m')}"
+        for m in re.finditer(_TIME, text)
+        if not re.match(r"\d{2}", text[m.end() : m.end() + 3].lstrip(".-"))
+    ]
+    if not found:
+        return None, None
+    return found[0], (found[-1] if len(found) > 1 else None)
+
+
+def _place(text: str) -> str | None:
+    """Take the place out of a "Plats och tid" text: what is left without dates, times and weekdays."""
+    clean = text
+    for mention in sorted(find_dates(text), key=lambda m: -(m.char_start or 0)):
+        if mention.char_start is not None and mention.char_end is not None:
+            clean = clean[: mention.char_start] + " " + clean[mention.char_end :]
+    clean = re.sub(
+        rf"(?:(?:kl\.?|klockan|kl:)\s*)?{_TIME_PLAIN}(?:\s*[-–—]\s*(?:(?:kl\.?|klockan|ca)\s*)?{_TIME_PLAIN})?",
+        " ",
+        clean,
+    )
+    clean = re.sub(r"\b(?:kl\.?|klockan|ca)(?=\s|$|,)", " ", clean)
+    clean = re.sub(
+        r"\b(?:[Mm]åndag|[Tt]isdag|[Oo]nsdag|[Tt]orsdag|[Ff]redag|[Ll]ördag|[Ss]öndag)(?:en)?\b", " ", clean
+    )
+    clean = re.sub(r"\bAjournering\b.*$", " ", clean, flags=re.IGNORECASE | re.DOTALL)
+    clean = re.sub(r"\s+", " ", clean)
+    clean = re.sub(r"(?:\s*[,;]\s*)+", ", ", clean).strip(" ,;:–-")
+    return clean or None
+
+
+def _first_date(text: str) -> str | None:
+    for mention in find_dates(text):
+        if mention.kind == "date" and mention.start and mention.start == mention.end:
+            return mention.start
+    return None
+
+
+def _body_in_text(text: str) -> str | None:
+    """A body named in a head line: "Barn- och utbildningsnämnden", "Kommunstyrelsens arbetsutskott"."""
+    lex = _lexicon()
+    line = re.sub(r"\s+", " ", text).strip()
+    match = re.search(
+        r"(?:protokoll(?:et)?\s+(?:fört\s+)?(?:vid|från|för)\s+|sammanträde\s+med\s+|utdrag\s+ur\s+)"
+        r"(?P<gen>[\w-]+(?:\s+(?:och\s+)?[\w-]+){0,4}?s)\s+(?:sammanträde|protokoll)",
+        line,
+        re.IGNORECASE,
+    )
+    if match:
+        body = _genitive_body(match.group("gen"))
+        if body:
+            return body
+    match = re.search(
+        rf"(?:sammanträde\s+med|protokoll\s+för)\s+(?P<body>(?:[\w-]+\s+(?:och\s+)?){{0,4}}?[\w-]*(?:{lex.body_stem.pattern})[\w]*)",
+        line,
+        re.IGNORECASE,
+    )
+    if match:
+        body = match.group("body")
+        return body[0].upper() + body[1:]
+    without = re.sub(r"\s*\d{4}-\d{2}-\d{2}.*$", "", line).strip(" ,:–-")
+    words = without.split()
+    if not 1 <= len(words) <= 6 or not lex.body_stem.search(words[-1]) or not words[0][0].isupper():
+        return None
+    if words[-1].endswith("s") and not words[-1].endswith(("ss",)):
+        return None
+    if any(ch.isdigit() for ch in without) or without.casefold().startswith(("protokoll", "sammanträdes")):
+        return None
+    return without[0].upper() + without[1:] if not without.isupper() else without.capitalize()
+
+
+@dataclass
+class _Head:
+    date: str | None = None
+    body: str | None = None
+    place: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    people: list[Participant] = field(default_factory=list)
+    text: str = ""
+    jav: list[tuple[str, str]] = field(default_factory=list)  # (name, paragraph number)
+
+
+_PEOPLE_SECTIONS = ("members", "substitutes", "officials", "adjusters")
+
+
+def _read_head(segments: list[_Segment]) -> _Head:
+    """Read the meeting head: body, date, place and time, and the people present."""
+    head = _Head()
+    section: str | None = None
+    bucket: dict[str, list[_Segment]] = {}
+    order: list[tuple[str | None, _Segment]] = []
+    for segment in segments:
+        if segment.kind == "paragraphs":
+            rest = re.sub(r"^[§\s\d,–—-]+(?:och\s+\d+)?", "", segment.text)
+            if rest:
+                order.append((section, _Segment(segment.block, segment.start, segment.end, rest, None)))
+            continue
+        if segment.kind is not None:
+            section = segment.kind
+        elif segment.heading and section in _PEOPLE_SECTIONS and not find_names(segment.text):
+            section = None
+        bucket.setdefault(section or "", []).append(segment)
+        order.append((section, segment))
+    head.text = "\n".join(s.text for _, s in order if _ in (None, ""))
+    for kind in ("date", "place_time"):
+        for segment in bucket.get(kind, []):
+            head.date = head.date or _first_date(segment.text)
+    if head.date is None:
+        for kind, segment in order:
+            if kind in (None, "", "members", "place", "time") and segment.kind is None:
+                head.date = _first_date(segment.text)
+                if head.date:
+                    break
+    for kind in ("place_time", "place", "time"):
+        for segment in bucket.get(kind, []):
+            start, end = _times(segment.text)
+            head.start_time = head.start_time or start
+            head.end_time = head.end_time or end
+            if kind != "time" and head.place is None:
+                head.place = _place(segment.text)
+    for kind, segment in order:
+        if kind in (None, "") and head.body is None and segment.kind is None:
+            head.body = _body_in_text(segment.text)
+    for kind, segment in order:
+        if segment.kind == "jav" or kind == "jav":
+            for name in find_names(segment.text):
+                number = re.search(r"§\s*(\d{1,4})", segment.text[name.end : name.end + 20])
+                if number:
+                    head.jav.append((name.name, number.group(1)))
+        default = _head_people(kind)
+        if default is not None:
+            head.people += _people(segment.text, default, segment.block)
+        elif kind in ("signatures", "end", None, "") and segment.kind is None:
+            head.people += [p for p in _people(segment.text, None, segment.block) if p.role]
+    return head
+
+
+def _merge_people(people: list[Participant]) -> list[Participant]:
+    """One entry per (name, role); a chair or vice chair is not listed again as ledamot."""
+    by_name: dict[str, list[Participant]] = {}
+    for person in people:
+        by_name.setdefault(person.name, []).append(person)
+    merged: list[Participant] = []
+    seen: set[tuple[str, str]] = set()
+    for person in people:
+        roles = {p.role for p in by_name[person.name]}
+        if person.role == "ledamot" and roles & {"ordförande", "vice ordförande"}:
+            continue
+        if (person.name, person.role) in seen:
+            continue
+        seen.add((person.name, person.role))
+        party = person.party or next((p.party for p in by_name[person.name] if p.party), None)
+        title = person.title or next((p.title for p in by_name[person.name] if p.title), None)
+        merged.append(Participant(person.name, person.role, party, person.block, title))
+    return merged
+
+
+# --- items
+
+
+@dataclass
+class _ItemState:
+    header: _Header
+    block: int
+    start: int
+    end: int
+    level: int | None  # the header's heading level, None when it is a paragraph
+    parts: list[tuple[str | None, _Segment]] = field(default_factory=list)
+    closed: bool = False
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text) if s.strip()]
+
+
+_NEGATED_JAV = re.compile(
+    r"\b(?:ingen|inget|inga|ej|icke)\b[^.]{0,40}\bjäv|jäv\w*\s+(?:föreligger|anmäls|noteras)\s+(?:inte|ej)",
+    re.IGNORECASE,
+)
+_NEGATED_RESERVATION = re.compile(r"\b(?:ingen|inga)\s+reservation", re.IGNORECASE)
+
+
+def _named_in(sentence: str) -> list[str]:
+    sentence = re.split(r"till\s+förmån\s+för|förmån\s+för|i\s+hennes\s+ställe|i\s+hans\s+ställe", sentence)[
+        0
+    ]
+    return [n.name for n in find_names(sentence)]
+
+
+def _group_subject(sentence: str) -> str | None:
+    """The group that reserves itself when no name is given ("Sverigedemokraternas ledamöter")."""
+    match = re.search(r"(?:^|\s)(?P<group>[A-ZÅÄÖ][\w-]*(?:\s+[\w()-]+){0,4}?)\s+reserverar\s+sig", sentence)
+    if match:
+        return match.group("group").strip()
+    match = re.search(
+        r"reserverar\s+sig\s+(?P<group>[A-ZÅÄÖ][\w-]*(?:\s+[\w()-]+){0,4}?)(?:\s+(?:mot|till)\b|[.,]|$)",
+        sentence,
+    )
+    return match.group("group").strip() if match else None
+
+
+def _reservations(parts: list[tuple[str | None, _Segment]]) -> list[str]:
+    names: list[str] = []
+    for kind, segment in parts:
+        text = segment.text
+        for sentence in _sentences(text):
+            low = sentence.casefold()
+            relevant = "reserver" in low or (
+                kind == "reservation"
+                and "reserv" not in low
+                and find_names(sentence)
+                and not _NEGATED_RESERVATION.search(sentence)
+                and "yrkar" not in low
+            )
+            if not relevant or _NEGATED_RESERVATION.search(sentence):
+                continue
+            found = _named_in(sentence)
+            if not found and "reserver" in low:
+                group = _group_subject(sentence)
+                found = [group] if group else []
+            names += [n for n in found if n not in names]
+    return names
+
+
+def _disqualified(parts: list[tuple[str | None, _Segment]]) -> list[str]:
+    names: list[str] = []
+    for kind, segment in parts:
+        for sentence in _sentences(segment.text):
+            low = sentence.casefold()
+            if ("jäv" not in low and kind != "jav") or _NEGATED_JAV.search(sentence):
+                continue
+            if kind == "jav" and "jäv" not in low and not re.search(r"deltar\s+inte|lämnar|avstår", low):
+                continue
+            names += [n for n in _named_in(sentence) if n not in names]
+    return names
+
+
+def _decision(parts: list[tuple[str | None, _Segment]]) -> str | None:
+    """The decision: the text under "Beslut"/"<body>s beslut", else a body's proposal to the body above it,
+    else a sentence "<Body> beslutar ..." outside the description and the proposals."""
+    for wanted in ("decision", "decision_to"):
+        texts = [s.text for k, s in parts if k == wanted and s.text]
+        if texts:
+            return "\n".join(texts).strip() or None
+    lex = _lexicon()
+    for kind, segment in parts:
+        if kind in (None, "other") and segment.kind is None:
+            for sentence in _sentences(segment.text):
+                match = lex.decision_sentence.match(sentence)
+                if match and (
+                    lex.body_stem.search(match.group())
+                    or re.match(r"^(?:Nämnden|Utskottet|Styrelsen)", sentence)
+                ):
+                    return segment.text.strip()
+    return None
+
+
+def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
+    header = state.header
+    title, dnr = header.title, header.dnr
+    parts = state.parts
+    # A header without a title: the title is the first short content part; "Dnr ..." parts give the dnr.
+    remaining: list[tuple[str | None, _Segment]] = []
+    looking = title is None
+    for kind, segment in parts:
+        if kind is None and segment.kind is None and (looking or dnr is None):
+            text = segment.text
+            match = re.match(rf"^{_DNR_LABEL}(?P<dnr>{_DNR_CORE})", text)
+            if match and dnr is None:
+                dnr = match.group("dnr").strip()
+                text = text[match.end() :].strip(" ,:;–-")
+                if not text:
+                    continue
+            if (
+                looking
+                and len(text.split()) <= 20
+                and not re.search(r"[.!?]\s", text + " ")
+                and not remaining
+            ):
+                title, more = _clean_title(text)
+                dnr = dnr or more
+                looking = False
+                continue
+        if kind is not None:
+            looking = False
+        remaining.append((kind, segment))
+    if dnr is None:
+        for _kind, segment in parts:
+            match = _DNR_LABELLED.search(segment.text)
+            if match and segment.start - state.start < 400:
+                dnr = match.group("dnr").strip()
+                break
+    return AgendaItem(
+        number=header.number,
+        dnr=dnr,
+        title=title,
+        decision=_decision(remaining),
+        block=state.block,
+        char_start=state.start,
+        char_end=max(state.end, state.start),
+        page=doc.blocks[state.block].page,
+        reservations=_reservations(remaining),
+        disqualified=_disqualified(remaining),
+    )
+
+
+def _dnr_only(text: str) -> str | None:
+    match = re.fullmatch(rf"\s*{_DNR_LABEL}(?P<dnr>{_DNR_CORE})\s*", text)
+    return match.group("dnr").strip() if match else None
+
+
+def _header_positions(block: Block) -> list[int]:
+    """Where item headers start in a block: its start, or after a sentence end for "§ N Dnr" headers."""
+    positions = [0] if _item_header(block.text) else []
+    for match in _STRONG_ITEM.finditer(block.text):
+        if match.start() and _item_header(block.text[match.end() :]):
+            positions.append(match.end())
+    return positions
+
+
+def _is_protocol(doc: ParsedDocument, head_text: str, items: list[AgendaItem]) -> bool:
+    if not items:
+        return False
+    if any(item.decision for item in items):
+        return True
+    haystack = " ".join(
+        [head_text, doc.metadata.title or "", doc.metadata.kind or "", " ".join(doc.furniture)]
+    ).casefold()
+    return any(cue in haystack for cue in _lexicon().cues)
+
+
+def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
+    """Return the meeting recorded in a protocol or protocol excerpt; [] for a document that is not one."""
+    lex = _lexicon()
+    head_segments: list[_Segment] = []
+    states: list[_ItemState] = []
+    pending_dnr: str | None = None
+    for index, block in enumerate(doc.blocks):
+        positions = _header_positions(block)
+        pieces: list[tuple[int, int, bool]] = []  # (start, end, is header) within the block
+        cursor = 0
+        for position in positions:
+            if position > cursor:
+                pieces.append((cursor, position, False))
+            pieces.append((position, len(block.text), True))
+            cursor = len(block.text)
+        if cursor < len(block.text):
+            pieces.append((cursor, len(block.text), False))
+        for start, end, is_header in pieces:
+            sub = (
+                block
+                if (start, end) == (0, len(block.text))
+                else Block(
+                    block.kind,
+                    block.text[start:end],
+                    block.page,
+                    block.char_start + start,
+                    block.char_start + end,
+                    level=block.level,
+                )
+            )
+            if is_header:
+                header = _item_header(sub.text)
+                assert header is not None
+                title_end = len(sub.text)
+                if header.title and len(header.title.split()) > 20:
+                    # A header run into its text: the title ends at the first label.
+                    cut = lex.item_labels.search(sub.text)
+                    title_end = cut.start() if cut else title_end
+                    if cut:
+                        header = _item_header(sub.text[:title_end]) or header
+                if header.dnr is None and pending_dnr:
+                    header.dnr = pending_dnr
+                pending_dnr = None
+                state = _ItemState(
+                    header,
+                    index,
+                    sub.char_start,
+                    sub.char_start + title_end,
+                    block.level if block.kind is BlockKind.HEADING else None,
+                )
+                states.append(state)
+                if title_end < len(sub.text):
+                    rest = Block(
+                        sub.kind, sub.text[title_end:], sub.page, sub.char_start + title_end, sub.char_end
+                    )
+                    _add_to_item(state, _split_block(index, rest, lex.item_labels, item=True))
+                continue
+            if not states:
+                head_segments += _split_block(index, sub, lex.head_labels, item=False)
+                continue
+            state = states[-1]
+            if state.closed:
+                continue
+            only_dnr = _dnr_only(sub.text)
+            if (
+                only_dnr
+                and index + 1 < len(doc.blocks)
+                and _item_header(doc.blocks[index + 1].text)
+                and (state.header.dnr or state.parts)
+            ):
+                pending_dnr = only_dnr
+                continue
+            if (
+                block.kind is BlockKind.HEADING
+                and state.level is not None
+                and (block.level or 1) < state.level
+                and not lex.item_labels.match(block.text)
+                and _decision_label(block.text, 0) is None
+            ):
+                state.closed = True  # an attached document begins
+                continue
+            _add_to_item(state, _split_block(index, sub, lex.item_labels, item=True))
+    items = _merge_items([_build_item(doc, state) for state in states])
+    head = _read_head(head_segments)
+    if not _is_protocol(doc, head.text, items):
+        return []
+    for name, number in head.jav:
+        for item in items:
+            if item.number == number and name not in item.disqualified:
+                item.disqualified.append(name)
+    body = head.body or _body_from_items(states) or _metadata_body(doc)
+    first_block = 0 if head_segments else (items[0].block or 0)
+    start = doc.blocks[first_block].char_start if doc.blocks else 0
+    return [
+        Meeting(
+            date=head.date or _furniture_date(doc),
+            body=body,
+            place=head.place,
+            start_time=head.start_time,
+            end_time=head.end_time,
+            items=items,
+            participants=_merge_people(head.people),
+            block=first_block,
+            char_start=start,
+            char_end=max(item.char_end for item in items),
+            page=doc.blocks[first_block].page if doc.blocks else None,
+        )
+    ]
+
+
+def _add_to_item(state: _ItemState, segments: list[_Segment]) -> None:
+    """Put segments into the current item: a label opens a part; content goes to the open part."""
+    current = state.parts[-1][0] if state.parts else None
+    for segment in segments:
+        if segment.kind is not None:
+            label = segment.label.casefold()
+            if label in _SKIP_LABELS:
+                if len(segment.text.split()) < 4:
+                    continue
+                segment = _Segment(segment.block, segment.start, segment.end, segment.text, None)
+            elif segment.kind == "end":
+                state.closed = True
+                return
+            else:
+                current = segment.kind
+        elif segment.heading and current is not None:
+            current = "other"  # an unlabelled heading ends the open part
+        state.parts.append((current, segment))
+        state.end = max(state.end, segment.end)
+
+
+def _merge_items(items: list[AgendaItem]) -> list[AgendaItem]:
+    """One item per paragraph number: a list of contents or a repeated header keeps the richest."""
+    by_number: dict[str, AgendaItem] = {}
+    order: list[str] = []
+    for item in items:
+        known = by_number.get(item.number)
+        if known is None:
+            by_number[item.number] = item
+            order.append(item.number)
+            continue
+        richness = (item.decision is not None, item.dnr is not None, item.char_end - item.char_start)
+        if richness > (known.decision is not None, known.dnr is not None, known.char_end - known.char_start):
+            by_number[item.number] = item
+    return [by_number[n] for n in order]
+
+
+_GENERIC_BODIES = frozenset({"nämnden", "utskottet", "styrelsen", "förbundet", "beredningen", "rådet"})
+
+
+def _body_from_items(states: list[_ItemState]) -> str | None:
+    """The body that decides the items ("Bildnings- och sociala utskottets beslut"), most frequent first."""
+    counts: dict[str, int] = {}
+    for state in states:
+        for kind, segment in state.parts:
+            if kind in ("decision", "decision_to") and segment.kind in ("decision", "decision_to"):
+                body = segment.body
+                if body and len(body.split()) > 1 or (body and body.casefold() not in _GENERIC_BODIES):
+                    counts[body] = counts.get(body, 0) + 1
+    return max(counts, key=lambda b: counts[b]) if counts else None
+
+
+def _metadata_body(doc: ParsedDocument) -> str | None:
+    body = doc.metadata.body
+    return body if body and _lexicon().body_stem.search(body) else None
+
+
+def _furniture_date(doc: ParsedDocument) -> str | None:
+    """A meeting date in a running header ("Sammanträdesprotokoll 2023-03-14"), when the header says so."""
+    for text in doc.furniture:
+        low = text.casefold()
+        if any(cue in low for cue in ("protokoll", "sammanträde")):
+            date = _first_date(text)
+            if date:
+                return date
+    return None
