@@ -283,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"styrkedja: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # the reader of our output went away (| head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

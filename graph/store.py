@@ -198,11 +198,14 @@ class Store:
         if self._dataset is None:
             started = time.perf_counter()
             dataset = Dataset(default_union=True)
-            from graph.namespaces import bind_all
-            from graph.reference_graphs import load_reference_graphs
+            from graph.iris import ONTOLOGY_GRAPH
+            from graph.reference import load_reference_graphs
+            from ontology import bind_prefixes, load_ontology
 
-            bind_all(dataset)
-            for graph_iri, graph in load_reference_graphs(self.reference_dir()).items():
+            bind_prefixes(dataset)
+            references = load_reference_graphs(self.reference_dir())
+            references[ONTOLOGY_GRAPH] = load_ontology()
+            for graph_iri, graph in references.items():
                 named = dataset.graph(graph_iri)
                 for triple in graph:
                     named.add(triple)

@@ -1,0 +1,254 @@
+"""Score the document graphs against the gold answers (tests/data/gold): what the store really holds.
+
+Each corpus file (and each seed text, read as text) is read and turned into its document graph by the same
+code the store uses; the graph is then read back and compared with the gold.
+
+Run: .venv/bin/python benchmarks/eval_extraction.py [--json] [--only corpus|seeds]
+
+Matching rules (documented in the README):
+- legal references: sets of provisions per document. A gold statute entry is the lagen.nu IRI built from its
+  law, chapter and paragraph; a gold non-statute entry (allmänna råd, läroplan) is the IRI our citation reader
+  gives its quote. Exact IRI match.
+- SDG mentions: sets of (goal, target) per document, exact.
+- organisation: the publisher's label equals gold (case-insensitively), kommunkod equal (None = not a kommun).
+- agenda items: number and diarienummer exact, title similar (see TEXT_THRESHOLD).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rdflib import RDF, RDFS, Graph, URIRef  # noqa: E402
+from rdflib.namespace import DCTERMS  # noqa: E402
+
+from app.pipeline import load_context  # noqa: E402
+from graph.iris import document_iri  # noqa: E402
+from graph.legal import find_citations, provision_iri  # noqa: E402
+from graph.rdf import build_document_graph  # noqa: E402
+from graph.store import Store  # noqa: E402
+from ingest.metadata import load_manifest  # noqa: E402
+from ingest.reader import read_document  # noqa: E402
+from ontology import SK  # noqa: E402
+
+GOLD = ROOT / "tests" / "data" / "gold"
+SEEDS = ROOT / "tests" / "data" / "seeds"
+CORPUS = ROOT / "corpus"
+SDG_PREFIX = "http://metadata.un.org/sdg/"
+# Texts (titles) match when difflib's ratio on normalised text is at least this.
+TEXT_THRESHOLD = 0.8
+
+
+def normalise(text: str | None) -> str:
+    """Lowercase and collapse whitespace."""
+    return re.sub(r"\s+", " ", (text or "")).strip().casefold()
+
+
+def similar(a: str | None, b: str | None) -> bool:
+    """Whether two texts match after normalisation (ratio >= TEXT_THRESHOLD)."""
+    return difflib.SequenceMatcher(None, normalise(a), normalise(b)).ratio() >= TEXT_THRESHOLD
+
+
+@dataclass
+class Counts:
+    """True positives, false positives and false negatives, summed over documents."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add_sets(self, found: set, expected: set, label: str) -> None:
+        """Count one document's sets."""
+        self.tp += len(found & expected)
+        self.fp += len(found - expected)
+        self.fn += len(expected - found)
+        self.misses += [f"{label}: missing {x}" for x in sorted(map(str, expected - found))]
+        self.misses += [f"{label}: extra {x}" for x in sorted(map(str, found - expected))]
+
+    def scores(self) -> dict:
+        """Precision, recall, F1 (1.0 when there is nothing to find and nothing found)."""
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+def gold_provisions(gold: dict) -> set[str]:
+    """The provision IRIs of a gold file's legal references."""
+    found: set[str] = set()
+    for ref in gold["legal_refs"]:
+        if re.fullmatch(r"\d{4}:\d+", ref["law"] or ""):
+            found.add(provision_iri(ref["law"], ref["kap"], ref["par"]))
+        else:
+            found.update(c.iri for c in find_citations(ref["quote"]) if c.iri)
+    return found
+
+
+def graph_provisions(graph: Graph, doc: URIRef) -> set[str]:
+    """The provisions (statutes and other legal references) the document's passages cite."""
+    return {
+        str(o)
+        for s, o in graph.subject_objects(DCTERMS.references)
+        if (s, SK.inDocument, doc) in graph and not str(o).startswith(SDG_PREFIX)
+    }
+
+
+def graph_sdg(graph: Graph, doc: URIRef) -> set[tuple[str, str | None]]:
+    """(goal, target) pairs the document's passages mention explicitly."""
+    pairs: set[tuple[str, str | None]] = set()
+    for s, o in graph.subject_objects(DCTERMS.references):
+        code = str(o)[len(SDG_PREFIX) :] if str(o).startswith(SDG_PREFIX) else ""
+        if code and (s, SK.inDocument, doc) in graph:
+            goal, _, target = code.partition(".")
+            pairs.add((goal, code if target else None))
+    return pairs
+
+
+def gold_sdg(gold: dict) -> set[tuple[str, str | None]]:
+    """(goal, target) pairs of the gold."""
+    return {(str(m["goal"]), m["target"]) for m in gold["sdg"]}
+
+
+def graph_organisation(graph: Graph, doc: URIRef) -> tuple[str | None, str | None]:
+    """The publisher's label and kommunkod."""
+    org = graph.value(doc, DCTERMS.publisher)
+    if org is None:
+        return None, None
+    label = graph.value(org, RDFS.label)
+    kod = graph.value(org, SK.kommunkod)
+    return (str(label) if label else None), (str(kod) if kod else None)
+
+
+def graph_agenda_items(graph: Graph, doc: URIRef) -> list[dict]:
+    """The agenda items of the document's meetings."""
+    items = []
+    for item in graph.subjects(RDF.type, SK.AgendaItem):
+        if (item, SK.inDocument, doc) not in graph:
+            continue
+        items.append(
+            {
+                "number": str(graph.value(item, SK.paragraphNumber) or ""),
+                "dnr": str(graph.value(item, DCTERMS.identifier) or "") or None,
+                "title": str(graph.value(item, DCTERMS.title) or "") or None,
+                "decision": str(graph.value(item, SK.decision) or "") or None,
+            }
+        )
+    return items
+
+
+def score_agenda_items(found: list[dict], expected: list[dict], counts: Counts, label: str) -> None:
+    """Match items on number and diarienummer exactly and title by similarity."""
+    unmatched = list(found)
+    for gold in expected:
+        match = next(
+            (
+                item
+                for item in unmatched
+                if item["number"] == str(gold["number"])
+                and normalise(item["dnr"]) == normalise(gold.get("dnr"))
+                and similar(item["title"], gold.get("title"))
+            ),
+            None,
+        )
+        if match is None:
+            counts.fn += 1
+            counts.misses.append(f"{label}: missing item § {gold['number']} {gold.get('title')}")
+        else:
+            counts.tp += 1
+            unmatched.remove(match)
+    counts.fp += len(unmatched)
+    counts.misses += [f"{label}: extra item § {i['number']} {i['title']}" for i in unmatched]
+
+
+def evaluate(pairs: list[tuple[Path, dict]], manifest: dict) -> dict:
+    """Score every (file, gold) pair; return the report."""
+    context = load_context(Store(ROOT / ".eval-store-unused"))
+    legal, sdg, items = Counts(), Counts(), Counts()
+    organisations = []
+    for path, gold in pairs:
+        doc = read_document(path, known=manifest.get(path.name))
+        graph = build_document_graph(doc, context)
+        iri = document_iri(doc.source_file)
+        legal.add_sets(graph_provisions(graph, iri), gold_provisions(gold), path.name)
+        sdg.add_sets(graph_sdg(graph, iri), gold_sdg(gold), path.name)
+        score_agenda_items(graph_agenda_items(graph, iri), gold["agenda_items"], items, path.name)
+        label, kod = graph_organisation(graph, iri)
+        organisations.append(
+            {
+                "file": path.name,
+                "organisation": label,
+                "expected": gold["organisation"],
+                "kommunkod": kod,
+                "expected_kommunkod": gold.get("kommunkod"),
+                "right": normalise(label) == normalise(gold["organisation"]) and kod == gold.get("kommunkod"),
+            }
+        )
+    return {
+        "legal_references": legal.scores() | {"misses": legal.misses},
+        "sdg_mentions": sdg.scores() | {"misses": sdg.misses},
+        "agenda_items": items.scores() | {"misses": items.misses},
+        "organisation": {
+            "right": sum(o["right"] for o in organisations),
+            "documents": len(organisations),
+            "details": organisations,
+        },
+    }
+
+
+def corpus_pairs() -> list[tuple[Path, dict]]:
+    """The corpus files with their gold (matched by the number prefix)."""
+    golds = {p.name[:3]: json.loads(p.read_text("utf-8")) for p in GOLD.glob("*.json")}
+    files = sorted(p for p in CORPUS.iterdir() if p.suffix in (".pdf", ".txt", ".md"))
+    return [(p, golds[p.name[:3]]) for p in files if p.name[:3] in golds]
+
+
+def seed_pairs() -> list[tuple[Path, dict]]:
+    """The seed texts with their gold."""
+    return [
+        (SEEDS / json.loads(p.read_text("utf-8"))["file"], json.loads(p.read_text("utf-8")))
+        for p in sorted(GOLD.glob("*.json"))
+    ]
+
+
+def main() -> None:
+    """Print the evaluation report (JSON)."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--json", action="store_true", help="JSON output (the default)")
+    parser.add_argument("--only", choices=["corpus", "seeds"])
+    parser.add_argument("--no-misses", action="store_true", help="leave out the lists of misses")
+    args = parser.parse_args()
+    manifest = load_manifest(CORPUS / "manifest.toml")
+    report = {}
+    if args.only in (None, "corpus"):
+        report["corpus"] = evaluate(corpus_pairs(), manifest)
+    if args.only in (None, "seeds"):
+        report["seeds"] = evaluate(seed_pairs(), {})
+    if args.no_misses:
+        for part in report.values():
+            for value in part.values():
+                if isinstance(value, dict):
+                    value.pop("misses", None)
+                    value.pop("details", None)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
