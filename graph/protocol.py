@@ -112,6 +112,7 @@ class _Lexicon:
     particles: frozenset[str]
     parties: frozenset[str]
     name_run: re.Pattern[str]
+    function_words: frozenset[str]
 
 
 _ITEM_KINDS = (
@@ -127,6 +128,7 @@ _ITEM_KINDS = (
     "end",
 )
 _HEAD_KINDS = (
+    "jav",
     "members",
     "substitutes",
     "officials",
@@ -167,7 +169,7 @@ def _lexicon() -> _Lexicon:
     )
     noun_forms = "|".join(n.replace(" ", r"\s+") for n in nouns)
     decision_heading = re.compile(
-        rf"(?P<genitive>(?:[{_UPPER}][\w-]*|[{_UPPER}]{{2,}})(?:,?\s+[\w-]+){{0,5}}?)\s+"
+        rf"(?P<genitive>[{_UPPER}][\w-]*(?:,?\s+(?:[{_LOWER}][\w-]*|[{_UPPER}-]{{2,}})){{0,5}}?)\s+"
         rf"(?P<noun>{noun_forms}|{noun_forms.upper()})(?![\w-])(?P<to>\s+[\w-]+)?{_FOLLOW}"
     )
     verbs = "|".join(re.escape(v) for v in data["bodies"]["decision_verbs"])
@@ -193,6 +195,7 @@ def _lexicon() -> _Lexicon:
         particles=particles,
         parties=frozenset(data["parties"]["known"]),
         name_run=name_run,
+        function_words=frozenset(data["bodies"]["reference_words"]),
     )
 
 
@@ -223,10 +226,22 @@ def _boundary_ok(text: str, position: int) -> bool:
     return not before or before[-1] in ".!?:)" or before[-1].isdigit()
 
 
+def _ocr_fold(word: str) -> str:
+    """Undo the commonest OCR confusions in a word ("utbildningsnärnnden" -> "utbildningsnämnden")."""
+    return word.replace("rn", "m").replace("ii", "rt")
+
+
 def _genitive_body(genitive: str) -> str | None:
-    """Return the body a genitive names ("Barn- och utbildningsnämndens" -> "Barn- och utbildningsnämnden")."""
+    """Return the body a genitive names ("Kommunstyrelsens" -> "Kommunstyrelsen")."""
     words = genitive.split()
-    if not words or not words[-1].endswith("s") or not _lexicon().body_stem.search(words[-1]):
+    if words and words[0].casefold() in _lexicon().function_words:
+        return None
+    stem = _lexicon().body_stem
+    if (
+        not words
+        or not words[-1].endswith("s")
+        or not (stem.search(words[-1]) or stem.search(_ocr_fold(words[-1])))
+    ):
         return None
     if any(ch.isdigit() for ch in genitive):
         return None
@@ -265,12 +280,16 @@ def _split_block(index: int, block: Block, pattern: re.Pattern[str], item: bool)
     cuts: list[tuple[int, int, str, str, str | None]] = []  # start, end of label, kind, label, body
     for match in pattern.finditer(text):
         start = match.start("label")
-        if not _boundary_ok(text, start):
-            continue
+        colon = text[match.end("label") :].lstrip(" ").startswith(":")
+        if not _boundary_ok(text, start) and not colon:
+            continue  # "Justerare: Lina Kask Jäv: Olle Berg": a label with a colon stands anywhere
         label = re.sub(r"\s+", " ", match.group("label"))
         cuts.append((start, match.end("label"), lex.kinds.get(label.casefold(), "other"), label, None))
     if item:
-        for start in [0] + [m.end() for m in re.finditer(r"(?<=[.!?:])\s+|\n", text)]:
+        for start in [m.start() for m in re.finditer(rf"(?<!\S)[{_UPPER}]", text)]:
+            previous = text[:start].split()[-1].casefold() if start else ""
+            if not _boundary_ok(text, start) and previous in lex.function_words:
+                continue  # "enligt kommunstyrelsens beslut": a reference, not a heading
             found = _decision_label(text, start)
             if found and not any(c[0] <= start < c[1] for c in cuts):
                 end, kind, body = found
@@ -501,12 +520,16 @@ def _head_people(kind: str | None) -> str | None:
     }.get(kind or "")
 
 
+_AJOURNERING = re.compile(r"\(?\s*\b(?:ajournering|paus|uppehåll)\b[^)\n]*\)?", re.IGNORECASE)
+
+
 def _times(text: str) -> tuple[str | None, str | None]:
     """Read the start and end times from "kl. 13.00–15.30" (breaks in between ignored)."""
+    text = _AJOURNERING.sub(" ", text)
     found = [
         f"{int(m.group('h')):02d}:{m.group('m')}"
         for m in re.finditer(_TIME, text)
-        if not re.match(r"\d{2}", text[m.end() : m.end() + 3].lstrip(".-"))
+        if not re.match(r"[.:]\d", text[m.end() : m.end() + 2])
     ]
     if not found:
         return None, None
@@ -528,10 +551,11 @@ def _place(text: str) -> str | None:
     clean = re.sub(
         r"\b(?:[Mm]åndag|[Tt]isdag|[Oo]nsdag|[Tt]orsdag|[Ff]redag|[Ll]ördag|[Ss]öndag)(?:en)?\b", " ", clean
     )
-    clean = re.sub(r"\bAjournering\b.*$", " ", clean, flags=re.IGNORECASE | re.DOTALL)
+    clean = _AJOURNERING.sub(" ", clean)
+    clean = re.sub(r"\(\s*\)|\bden\b", " ", clean)
     clean = re.sub(r"\s+", " ", clean)
-    clean = re.sub(r"(?:\s*[,;]\s*)+", ", ", clean).strip(" ,;:–-")
-    return clean or None
+    clean = re.sub(r"(?:\s*[,;]\s*)+", ", ", clean).strip(" ,;:–-()")
+    return clean if sum(ch.isalpha() for ch in clean) >= 3 else None
 
 
 def _first_date(text: str) -> str | None:
@@ -563,15 +587,32 @@ def _body_in_text(text: str) -> str | None:
     if match:
         body = match.group("body")
         return body[0].upper() + body[1:]
-    without = re.sub(r"\s*\d{4}-\d{2}-\d{2}.*$", "", line).strip(" ,:–-")
-    words = without.split()
-    if not 1 <= len(words) <= 6 or not lex.body_stem.search(words[-1]) or not words[0][0].isupper():
-        return None
-    if words[-1].endswith("s") and not words[-1].endswith(("ss",)):
-        return None
-    if any(ch.isdigit() for ch in without) or without.casefold().startswith(("protokoll", "sammanträdes")):
-        return None
-    return without[0].upper() + without[1:] if not without.isupper() else without.capitalize()
+    for match in re.finditer(r"[\w-]+", line):
+        word = match.group()
+        if not lex.body_stem.search(word) or _is_title_word(word) or word.isupper() and len(word) < 4:
+            continue
+        if word.endswith("s") and not word.endswith("ss"):
+            continue  # a genitive: "kommunstyrelsens ordförande"
+        start = _name_start(line, match.start())
+        if start is None:
+            continue
+        body = line[start : match.end()]
+        return body.capitalize() if body.isupper() else body[0].upper() + body[1:]
+    return None
+
+
+def _name_start(line: str, position: int) -> int | None:
+    """Walk back from a body word over "och" and lowercase words to the capitalised first word."""
+    if line[position].isupper():
+        return position
+    words = list(re.finditer(r"\S+", line[:position]))
+    for word in reversed(words[-4:]):
+        token = word.group()
+        if token[0].isupper():
+            return word.start() if token.casefold() not in _lexicon().function_words else None
+        if not (token.islower() and (token == "och" or token.endswith("-") or token.isalpha())):
+            return None
+    return None
 
 
 @dataclass
@@ -617,7 +658,7 @@ def _read_head(segments: list[_Segment]) -> _Head:
                 head.date = _first_date(segment.text)
                 if head.date:
                     break
-    for kind in ("place_time", "place", "time"):
+    for kind in ("place", "place_time", "time"):
         for segment in bucket.get(kind, []):
             start, end = _times(segment.text)
             head.start_time = head.start_time or start
@@ -787,6 +828,10 @@ def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
                 dnr = dnr or more
                 looking = False
                 continue
+            cut = _leading_title(text) if looking and not remaining and state.level is not None else None
+            if cut:
+                title = text[:cut].strip()
+                segment = _Segment(segment.block, segment.start + cut, segment.end, text[cut:].strip(), None)
         if kind is not None:
             looking = False
         remaining.append((kind, segment))
@@ -808,6 +853,16 @@ def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
         reservations=_reservations(remaining),
         disqualified=_disqualified(remaining),
     )
+
+
+def _leading_title(text: str) -> int | None:
+    """Where a title run into its text ends (transcripts): "Information från förvaltningen Förvaltningschef
+    Eva Sund informerar ..." ends before the first capitalised word after lowercase words."""
+    words = list(re.finditer(r"\S+", text))
+    for i, word in enumerate(words[1:13], start=1):
+        if word.group()[0].isupper():
+            return word.start() if i >= 2 else None
+    return None
 
 
 def _dnr_only(text: str) -> str | None:
