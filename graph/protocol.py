@@ -338,7 +338,9 @@ def _split_block(index: int, block: Block, pattern: re.Pattern[str], item: bool)
 
 
 @dataclass
-class _Header:
+class ItemHeader:
+    """An agenda item's header: its paragraph number, diarienummer and title as written."""
+
     number: str
     dnr: str | None
     title: str | None
@@ -370,7 +372,7 @@ def _clean_title(title: str | None) -> tuple[str | None, str | None]:
     return title or None, dnr.strip() if dnr else None
 
 
-def _item_header(text: str) -> _Header | None:
+def item_header(text: str) -> ItemHeader | None:
     """Parse an agenda-item header at the start of a text ("§ 23 Title", "§23", OCR "Bos 152 Dnr ...")."""
     stripped = text.strip()
     if stripped.startswith("§§"):
@@ -388,7 +390,7 @@ def _item_header(text: str) -> _Header | None:
     else:
         title, dnr = _clean_title(title)
         dnr = dnr or parsed.dnr.strip()
-    return _Header(parsed.number, dnr, title)
+    return ItemHeader(parsed.number, dnr, title)
 
 
 # --- people
@@ -464,7 +466,12 @@ def _role_of(text: str) -> tuple[str | None, str | None]:
 _REPLACED = re.compile(r"(?:\bför|i\s+stället\s+för|istället\s+för|ersätter|ers\.?\s+för)\s*$", re.IGNORECASE)
 
 
-def _people(text: str, default_role: str | None, block: int) -> list[Participant]:
+def _belongs_to_previous(between: str) -> bool:
+    stripped = between.lstrip(" ")
+    return not stripped or stripped[0] in ",–-\t;" or stripped[0].islower()
+
+
+def parse_people(text: str, default_role: str | None, block: int | None = None) -> list[Participant]:
     """Parse a list of people ("Anna Lindqvist (S), ordförande\\nBengt ... (M)") into participants."""
     names = [n for n in find_names(text)]
     people: list[Participant] = []
@@ -478,14 +485,15 @@ def _people(text: str, default_role: str | None, block: int) -> list[Participant
         next_start = kept[i + 1].start if i + 1 < len(kept) else len(text)
         before = text[previous_end : name.start]
         after = text[name.end : next_start]
-        # Words between two names belong to the first when they follow it on its line after a comma or a
-        # party; otherwise (a label before a name, "Ordförande Anna ...") to the second.
-        prefix = before.rsplit("\n", 1)[-1] if "\n" in before else before
-        if i and "\n" not in before and (before.lstrip().startswith((",", "–", "-")) or kept[i - 1].party):
+        # Words between two names on one line belong to the first when they open with a comma, a dash, a
+        # tab or a lowercase word ("Anna Lind (S), ordförande"); a capitalised word opens the second's label
+        # ("Ordförande Lars Grönlund (C) Vice ordförande Kerstin Bergman (S)").
+        prefix = before.rsplit("\n", 1)[-1]
+        if i and "\n" not in before and _belongs_to_previous(before):
             prefix = ""
         if "\n" in after:
             suffix = after.split("\n", 1)[0]
-        elif after.lstrip().startswith((",", "–", "-", "\t")) or name.party or i + 1 == len(kept):
+        elif _belongs_to_previous(after) or i + 1 == len(kept):
             suffix = after
         else:
             suffix = ""
@@ -523,7 +531,7 @@ def _head_people(kind: str | None) -> str | None:
 _AJOURNERING = re.compile(r"\(?\s*\b(?:ajournering|paus|uppehåll)\b[^)\n]*\)?", re.IGNORECASE)
 
 
-def _times(text: str) -> tuple[str | None, str | None]:
+def meeting_times(text: str) -> tuple[str | None, str | None]:
     """Read the start and end times from "kl. 13.00–15.30" (breaks in between ignored)."""
     text = _AJOURNERING.sub(" ", text)
     found = [
@@ -536,7 +544,7 @@ def _times(text: str) -> tuple[str | None, str | None]:
     return found[0], (found[-1] if len(found) > 1 else None)
 
 
-def _place(text: str) -> str | None:
+def meeting_place(text: str) -> str | None:
     """Take the place out of a "Plats och tid" text: what is left without dates, times and weekdays."""
     clean = text
     for mention in sorted(find_dates(text), key=lambda m: -(m.char_start or 0)):
@@ -660,11 +668,11 @@ def _read_head(segments: list[_Segment]) -> _Head:
                     break
     for kind in ("place", "place_time", "time"):
         for segment in bucket.get(kind, []):
-            start, end = _times(segment.text)
+            start, end = meeting_times(segment.text)
             head.start_time = head.start_time or start
             head.end_time = head.end_time or end
             if kind != "time" and head.place is None:
-                head.place = _place(segment.text)
+                head.place = meeting_place(segment.text)
     for kind, segment in order:
         if kind in (None, "") and head.body is None and segment.kind is None:
             head.body = _body_in_text(segment.text)
@@ -676,9 +684,9 @@ def _read_head(segments: list[_Segment]) -> _Head:
                     head.jav.append((name.name, number.group(1)))
         default = _head_people(kind)
         if default is not None:
-            head.people += _people(segment.text, default, segment.block)
+            head.people += parse_people(segment.text, default, segment.block)
         elif kind in ("signatures", "end", None, "") and segment.kind is None:
-            head.people += [p for p in _people(segment.text, None, segment.block) if p.role]
+            head.people += [p for p in parse_people(segment.text, None, segment.block) if p.role]
     return head
 
 
@@ -707,7 +715,7 @@ def _merge_people(people: list[Participant]) -> list[Participant]:
 
 @dataclass
 class _ItemState:
-    header: _Header
+    header: ItemHeader
     block: int
     start: int
     end: int
@@ -782,13 +790,28 @@ def _disqualified(parts: list[tuple[str | None, _Segment]]) -> list[str]:
     return names
 
 
+_ASIDE = re.compile(r"jäv|reserverar\s+sig|protokollsanteckning", re.IGNORECASE)
+
+
+def _without_asides(text: str) -> str:
+    """Drop sentences about jäv, reservations and notes that follow a decision in the same part."""
+    lines = []
+    for line in text.split("\n"):
+        sentences = _sentences(line)
+        kept = [s for s in sentences if not _ASIDE.search(s)]
+        if kept and len(kept) < len(sentences):
+            line = " ".join(kept)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _decision(parts: list[tuple[str | None, _Segment]]) -> str | None:
     """The decision: the text under "Beslut"/"<body>s beslut", else a body's proposal to the body above it,
     else a sentence "<Body> beslutar ..." outside the description and the proposals."""
     for wanted in ("decision", "decision_to"):
         texts = [s.text for k, s in parts if k == wanted and s.text]
         if texts:
-            return "\n".join(texts).strip() or None
+            return _without_asides("\n".join(texts).strip()) or None
     lex = _lexicon()
     for kind, segment in parts:
         if kind in (None, "other") and segment.kind is None:
@@ -872,9 +895,9 @@ def _dnr_only(text: str) -> str | None:
 
 def _header_positions(block: Block) -> list[int]:
     """Where item headers start in a block: its start, or after a sentence end for "§ N Dnr" headers."""
-    positions = [0] if _item_header(block.text) else []
+    positions = [0] if item_header(block.text) else []
     for match in _STRONG_ITEM.finditer(block.text):
-        if match.start() and _item_header(block.text[match.end() :]):
+        if match.start() and item_header(block.text[match.end() :]):
             positions.append(match.end())
     return positions
 
@@ -890,12 +913,20 @@ def _is_protocol(doc: ParsedDocument, head_text: str, items: list[AgendaItem]) -
     return any(cue in haystack for cue in _lexicon().cues)
 
 
+_RUNNING_HEADER_WORDS = 8
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
 def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
     """Return the meeting recorded in a protocol or protocol excerpt; [] for a document that is not one."""
     lex = _lexicon()
     head_segments: list[_Segment] = []
     states: list[_ItemState] = []
     pending_dnr: str | None = None
+    running: set[str] = set()  # short lines of the head: repeated on later pages, they are page headers
     for index, block in enumerate(doc.blocks):
         positions = _header_positions(block)
         pieces: list[tuple[int, int, bool]] = []  # (start, end, is header) within the block
@@ -921,7 +952,7 @@ def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
                 )
             )
             if is_header:
-                header = _item_header(sub.text)
+                header = item_header(sub.text)
                 assert header is not None
                 title_end = len(sub.text)
                 if header.title and len(header.title.split()) > 20:
@@ -929,7 +960,7 @@ def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
                     cut = lex.item_labels.search(sub.text)
                     title_end = cut.start() if cut else title_end
                     if cut:
-                        header = _item_header(sub.text[:title_end]) or header
+                        header = item_header(sub.text[:title_end]) or header
                 if header.dnr is None and pending_dnr:
                     header.dnr = pending_dnr
                 pending_dnr = None
@@ -949,6 +980,8 @@ def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
                 continue
             if not states:
                 head_segments += _split_block(index, sub, lex.head_labels, item=False)
+                if len(sub.text.split()) <= _RUNNING_HEADER_WORDS:
+                    running.add(_norm(sub.text))
                 continue
             state = states[-1]
             if state.closed:
@@ -957,7 +990,7 @@ def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
             if (
                 only_dnr
                 and index + 1 < len(doc.blocks)
-                and _item_header(doc.blocks[index + 1].text)
+                and item_header(doc.blocks[index + 1].text)
                 and (state.header.dnr or state.parts)
             ):
                 pending_dnr = only_dnr
@@ -971,6 +1004,8 @@ def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
             ):
                 state.closed = True  # an attached document begins
                 continue
+            if _norm(sub.text) in running:
+                continue  # the protocol's page header repeated on a later page
             _add_to_item(state, _split_block(index, sub, lex.item_labels, item=True))
     items = _merge_items([_build_item(doc, state) for state in states])
     head = _read_head(head_segments)
