@@ -77,6 +77,29 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+BACKENDS = ("rdflib", "oxigraph")
+
+
+def new_dataset() -> Dataset:
+    """A new empty Dataset (union default graph) on the RDF backend chosen by STYRKEDJA_RDF_BACKEND.
+
+    rdflib's own memory store is the default; "oxigraph" plugs pyoxigraph in through oxrdflib (rdflib's store
+    plugin interface), which answers SPARQL one to three orders of magnitude faster on large stores.
+    """
+    backend = os.environ.get("STYRKEDJA_RDF_BACKEND", "rdflib").strip().lower() or "rdflib"
+    if backend not in BACKENDS:
+        raise StoreError(f"STYRKEDJA_RDF_BACKEND={backend!r} is not one of {', '.join(BACKENDS)}")
+    if backend == "oxigraph":
+        try:
+            import oxrdflib  # noqa: F401  (registers the "Oxigraph" store plugin)
+        except ImportError:
+            raise StoreError(
+                "the oxigraph backend needs oxrdflib: pip install 'styrkedja[oxigraph]'"
+            ) from None
+        return Dataset(store="Oxigraph", default_union=True)
+    return Dataset(default_union=True)
+
+
 class Store:
     """A store folder: read the manifest, write and remove document graphs, load everything as a Dataset."""
 
@@ -197,7 +220,7 @@ class Store:
         """Load every document graph and the reference graphs into one Dataset (cached until a write)."""
         if self._dataset is None:
             started = time.perf_counter()
-            dataset = Dataset(default_union=True)
+            dataset = new_dataset()
             from graph.iris import ONTOLOGY_GRAPH
             from graph.reference import load_reference_graphs
             from ontology import bind_prefixes, load_ontology

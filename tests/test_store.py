@@ -141,3 +141,27 @@ def test_one_named_graph_per_document_and_reference_graphs_apart(corpus_store):
     assert any(name.endswith("reference/skollagen") for name in names)
     manifest = json.loads((corpus_store.folder / "manifest.json").read_text("utf-8"))
     assert all(len(e["sha256"]) == 64 for e in manifest["documents"].values())
+
+
+def test_saved_queries_agree_on_both_backends(corpus_store, monkeypatch):
+    from graph.sparql import saved_queries
+
+    results = {}
+    for backend in ("rdflib", "oxigraph"):
+        monkeypatch.setenv("STYRKEDJA_RDF_BACKEND", backend)
+        store = Store(corpus_store.folder)
+        dataset = store.dataset()
+        results[backend] = {
+            q.name: sorted(tuple(str(v) for v in row) for row in run_query(dataset, q.text))
+            for q in saved_queries()
+        }
+    assert results["rdflib"] == results["oxigraph"]
+    assert results["rdflib"]["documents"]
+
+
+def test_unknown_backend_is_a_clear_error(monkeypatch, tmp_path):
+    from graph.store import StoreError
+
+    monkeypatch.setenv("STYRKEDJA_RDF_BACKEND", "virtuoso")
+    with pytest.raises(StoreError, match="STYRKEDJA_RDF_BACKEND"):
+        Store(tmp_path).dataset()
