@@ -1,0 +1,58 @@
+"""Plan elements from a parsed document: visions, goals, priority areas, strategies, activities, challenges,
+forums, with their links, owners and deadlines (issue 4, contract "Plan elements").
+
+API (stable; graph/rdf.py maps it to RDF)::
+
+    extract_plan(doc: ParsedDocument, reference_date: date | None = None) -> PlanExtraction
+
+``PlanExtraction.elements`` is a list of :class:`Element` in document order:
+
+- ``id``: ``"<kind>-<n>"``, n counting from 1 per kind in document order (use it with
+  ``graph.iris.element_iri(doc, kind, n)``);
+- ``kind``: ``"vision"`` | ``"goal"`` | ``"priority_area"`` (sk:Vision, sk:Goal, sk:PriorityArea) |
+  ``"strategy"`` | ``"activity"`` | ``"challenge"`` | ``"forum"``;
+- ``text``: the element as written, whitespace normalised, list markers and labels ("a)", "Mål:") removed;
+- ``block``: index into ``doc.blocks`` (the passage is the one holding this block);
+  ``char_start``/``char_end``: the quote's span in ``doc.text``; ``page``: 1-based page or None;
+- ``parent``: id of the element this one contributes to (sk:contributesTo): activity -> strategy or goal,
+  strategy -> goal or priority area, goal -> the goal or priority area above it; None when the document
+  does not say;
+- ``addresses``: strategy -> ids of the challenges it answers (sk:addresses), where the document pairs them;
+- ``owners``: activities: list of :class:`Owner` (``label`` as written, ``kind`` "role" | "organisation" |
+  "person" | "body"); one sk:responsible per owner;
+- ``deadline``: as written ("VT23", "dec 22"); ``due_date``: its last day, ISO (VT = 30 June, HT = 31
+  December), by ``ingest.dates.parse_deadline`` with ``reference_date`` (default: the document's date) for
+  deadlines without a year;
+- ``frequency``: forums: how often they meet, as written ("en gång i månaden", "veckovisa").
+
+``PlanExtraction.actors`` (:class:`Actors`) lists the roles, organisations (bodies included) and people named
+in the document as ``(label as written, block index)``, first mention first.
+
+The rules read Swedish plan conventions, not any one document's wording (see ``extract`` for the order):
+"Syfte:/Mål:/Åtgärder:" units, activity | ansvar | klart tables (combined "Ansvar/Klart" cells split by
+``ingest.dates.split_owner_deadline``), lead-ins ending in a colon, heading cue words, letter/number list
+numbering, "Roller och ansvar" sections, "Uppdrag" sections, and frequency expressions for forums. The word
+lists are data: ``cues.toml``, ``roles.toml``, ``bodies.toml``, ``frequencies.toml``, ``first_names.txt``.
+A document that is not a plan (a protocol) yields only what it states (goals under "Resultatmål", say).
+"""
+
+from graph.plan.actors import find_actors, owner_kind, parse_owners, subject_owner
+from graph.plan.extract import extract_plan
+from graph.plan.frequency import find_frequencies, find_frequency
+from graph.plan.model import GOAL_KINDS, KINDS, Actors, Element, Owner, PlanExtraction
+
+__all__ = [
+    "GOAL_KINDS",
+    "KINDS",
+    "Actors",
+    "Element",
+    "Owner",
+    "PlanExtraction",
+    "extract_plan",
+    "find_actors",
+    "find_frequencies",
+    "find_frequency",
+    "owner_kind",
+    "parse_owners",
+    "subject_owner",
+]
