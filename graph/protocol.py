@@ -41,6 +41,9 @@ _DNR_LABELLED = re.compile(rf"{_DNR_LABEL}(?P<dnr>{_DNR_CORE})")
 _DNR_BARE = re.compile(
     rf"^(?P<dnr>[{_UPPER}]{{1,6}}\d{{0,4}}[\s./-]?\d{{2,4}}[/.:-]\d{{1,6}}(?:[/.:-]\d{{1,6}})*)\s+"
 )
+_DNR_ALONE = re.compile(
+    rf"(?P<dnr>[{_UPPER}]{{1,6}}\d{{0,4}}[\s./-]?\d{{2,4}}[/.:-]\d{{1,6}}(?:[/.:-]\d{{1,6}})*)"
+)
 _DNR_PAREN = re.compile(rf"\s*\((?:{_DNR_LABEL})?(?P<dnr>{_DNR_CORE})\)\s*$")
 _STRONG_ITEM = re.compile(r"(?:(?<=[.!?])\s+|^)(?=§\s*\d{1,4}\s+(?:Dnr|DNR|Diarienummer)\b)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"”«]?[A-ZÅÄÖÉÜ0-9])|\n")
@@ -685,7 +688,7 @@ def _read_head(segments: list[_Segment]) -> _Head:
         default = _head_people(kind)
         if default is not None:
             head.people += parse_people(segment.text, default, segment.block)
-        elif kind in ("signatures", "end", None, "") and segment.kind is None:
+        else:  # elsewhere in the head only a person with a written role counts ("Ordförande: Helena Hed")
             head.people += [p for p in parse_people(segment.text, None, segment.block) if p.role]
     return head
 
@@ -799,10 +802,11 @@ def _without_asides(text: str) -> str:
     for line in text.split("\n"):
         sentences = _sentences(line)
         kept = [s for s in sentences if not _ASIDE.search(s)]
-        if kept and len(kept) < len(sentences):
+        if len(kept) < len(sentences):
             line = " ".join(kept)
-        lines.append(line)
-    return "\n".join(lines)
+        if line.strip():
+            lines.append(line)
+    return "\n".join(lines) if lines else text
 
 
 def _decision(parts: list[tuple[str | None, _Segment]]) -> str | None:
@@ -835,7 +839,7 @@ def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
     for kind, segment in parts:
         if kind is None and segment.kind is None and (looking or dnr is None):
             text = segment.text
-            match = re.match(rf"^{_DNR_LABEL}(?P<dnr>{_DNR_CORE})", text)
+            match = re.match(rf"^{_DNR_LABEL}(?P<dnr>{_DNR_CORE})", text) or _DNR_ALONE.fullmatch(text)
             if match and dnr is None:
                 dnr = match.group("dnr").strip()
                 text = text[match.end() :].strip(" ,:;–-")

@@ -23,7 +23,7 @@ from ingest.reader import read_document
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "protocol"
 CASES = tomllib.loads((FIXTURES / "cases.toml").read_text(encoding="utf-8"))
-PROTOCOLS = sorted(FIXTURES.glob("*.txt"))
+PROTOCOLS = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md"))
 GOLD = json.loads((ROOT / "tests/data/gold/004_10e405f53db58f35.json").read_text(encoding="utf-8"))
 
 sys.path.insert(0, str(ROOT))
