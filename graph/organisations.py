@@ -139,8 +139,22 @@ def build_index(kommuner: list[dict] | dict) -> KommunIndex:
     return index
 
 
+# Indexes built for lists passed in directly, by the list's id; the list is kept so that its id stays its own.
+_INDEXES: dict[int, tuple[object, KommunIndex]] = {}
+
+
 def _as_index(kommuner: list[dict] | dict | KommunIndex) -> KommunIndex:
-    return kommuner if isinstance(kommuner, KommunIndex) else build_index(kommuner)
+    """The index of the kommuner given (built once per list or dict object: building takes about 10 ms)."""
+    if isinstance(kommuner, KommunIndex):
+        return kommuner
+    cached = _INDEXES.get(id(kommuner))
+    if cached is not None and cached[0] is kommuner:
+        return cached[1]
+    index = build_index(kommuner)
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    _INDEXES[id(kommuner)] = (kommuner, index)
+    return index
 
 
 # --- resolving ---------------------------------------------------------------------------------------------

@@ -74,3 +74,16 @@ def test_a_kommun_of_a_laen_with_the_same_name_is_the_kommun_unless_laen_is_said
     assert resolve_kommun("Jönköping", INDEX) == ("0680", "Jönköpings kommun")
     assert resolve_kommun("Jönköpings län", INDEX) is None
     assert resolve_organisation("Region Jönköpings län", INDEX).kind == "region"
+
+
+def test_dev_set_organisations_resolve_as_the_gold_says():
+    gold = {
+        p.name[:3]: json.loads(p.read_text(encoding="utf-8"))
+        for p in (ROOT / "tests/data/gold").glob("*.json")
+    }
+    assert len(gold) == 5
+    for entry in gold.values():
+        found = resolve_organisation(entry["organisation"], INDEX)
+        assert found.kommunkod == entry["kommunkod"], entry["organisation"]
+        assert found.label.casefold() == entry["organisation"].casefold()
+        assert (found.kind == "kommun") is (entry["kommunkod"] is not None)

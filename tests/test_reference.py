@@ -214,3 +214,13 @@ def test_load_reference_graphs_is_quick_enough():
 def test_missing_files_are_skipped(tmp_path):
     (tmp_path / "sdg.json").write_text(json.dumps(SDG_DATA), encoding="utf-8")
     assert set(load_reference_graphs(tmp_path)) == {SDG_GRAPH}
+
+
+def test_graphs_can_be_built_straight_into_a_dataset():
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    graphs = load_reference_graphs(REFERENCE, dataset=dataset)
+    assert len(dataset.graph(SDG_GRAPH)) == len(sdg_graph(SDG_DATA)) > 0
+    assert graphs[KOMMUNER_GRAPH].identifier == KOMMUNER_GRAPH
+    assert len(dataset.graph(SKOLLAGEN_GRAPH)) > 10000
