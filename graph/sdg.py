@@ -82,6 +82,7 @@ class _Lexicon:
     names: dict[str, list[re.Pattern]]  # goal -> distinctive names
     generic: dict[str, list[re.Pattern]]  # goal -> everyday names
     targets: dict[str, set[str]]  # goal -> its target codes
+    any_name: re.Pattern  # every name at once: a quick test before the per-goal patterns
 
 
 def _alternation(patterns: Sequence[str]) -> str:
@@ -115,6 +116,14 @@ def lexicon() -> _Lexicon:
         names={code: [_name_pattern(n) for n in g["names"]] for code, g in data["goals"].items()},
         generic={code: [_name_pattern(n) for n in g.get("generic", [])] for code, g in data["goals"].items()},
         targets={code: set(g["targets"].split()) for code, g in data["goals"].items()},
+        any_name=re.compile(
+            "|".join(
+                _name_pattern(n).pattern
+                for g in data["goals"].values()
+                for n in g["names"] + g.get("generic", [])
+            ),
+            flags,
+        ),
     )
 
 
@@ -167,8 +176,10 @@ def find_sdg_mentions(units: Sequence[TextUnit]) -> list[SdgMention]:
     lex = lexicon()
     mentions: list[SdgMention] = []
     for i, unit in enumerate(units):
-        near = _context(units, i)
-        found = _numbers(unit, near, lex) + _names(unit, near, lex)
+        found: list[SdgMention] = []
+        if lex.number.search(unit.text) or lex.any_name.search(unit.text):
+            near = _context(units, i)
+            found = _numbers(unit, near, lex) + _names(unit, near, lex)
         found = _merge_adjacent(found, unit)
         taken = [(m.char_start, m.char_end) for m in found]
         for match in lex.agenda.finditer(unit.text):
