@@ -105,7 +105,7 @@ def graph_provisions(graph: Graph, doc: URIRef) -> set[str]:
     return {
         str(o)
         for s, o in graph.subject_objects(DCTERMS.references)
-        if (s, SK.inDocument, doc) in graph and not str(o).startswith(SDG_PREFIX)
+        if (s, SK.inDocument, doc) in graph and not str(o).startswith(SDG_PREFIX.rstrip("/"))
     }
 
 

@@ -177,11 +177,30 @@ class DocumentGraphBuilder:
             g.add((node, SK.inDocument, self.iri))
             g.add((node, PROV.wasDerivedFrom, self.passage_iris[index]))
 
+    def evidence_passage(self, offset: int) -> int | None:
+        """The passage that holds an offset, else (a heading) the first passage after it, else None."""
+        index = self.passage_at(offset)
+        if index is None:
+            index = bisect_right(self._passage_starts, offset)
+            if index >= len(self.passages):
+                return None
+        return index
+
+    def add_sdg_mentions(self) -> None:
+        """Explicit Agenda 2030 mentions: dcterms:references passage -> goal, target or agenda."""
+        from graph.sdg import find_sdg_mentions_in_document
+
+        for mention in find_sdg_mentions_in_document(self.doc):
+            index = self.evidence_passage(mention.char_start)
+            subject = self.passage_iris[index] if index is not None else self.iri
+            self.graph.add((subject, DCTERMS.references, URIRef(mention.iri)))
+
     def build(self) -> Graph:
         """Run every step and return the graph."""
         self.add_document()
         self.add_passages()
         self.add_legal_references()
+        self.add_sdg_mentions()
         return self.graph
 
 
