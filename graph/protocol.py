@@ -44,6 +44,7 @@ _DNR_BARE = re.compile(
 _DNR_ALONE = re.compile(
     rf"(?P<dnr>[{_UPPER}]{{1,6}}\d{{0,4}}[\s./-]?\d{{2,4}}[/.:-]\d{{1,6}}(?:[/.:-]\d{{1,6}})*)"
 )
+_DECISION_ATT = re.compile(r"(?<![\w-])(?:Beslut|BESLUT)\s*:?(?=\s+att\s)")
 _DNR_PAREN = re.compile(rf"\s*\((?:{_DNR_LABEL})?(?P<dnr>{_DNR_CORE})\)\s*$")
 _STRONG_ITEM = re.compile(r"(?:(?<=[.!?])\s+|^)(?=§\s*\d{1,4}\s+(?:Dnr|DNR|Diarienummer)\b)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"”«]?[A-ZÅÄÖÉÜ0-9])|\n")
@@ -173,7 +174,7 @@ def _lexicon() -> _Lexicon:
     noun_forms = "|".join(n.replace(" ", r"\s+") for n in nouns)
     decision_heading = re.compile(
         rf"(?P<genitive>[{_UPPER}][\w-]*(?:,?\s+(?:[{_LOWER}][\w-]*|[{_UPPER}-]{{2,}})){{0,5}}?)\s+"
-        rf"(?P<noun>{noun_forms}|{noun_forms.upper()})(?![\w-])(?P<to>\s+[\w-]+)?{_FOLLOW}"
+        rf"(?P<noun>{noun_forms}|{noun_forms.upper()})(?![\w-])(?P<to>\s+[\w-]+)?(?:{_FOLLOW}|(?=\s+att\s))"
     )
     verbs = "|".join(re.escape(v) for v in data["bodies"]["decision_verbs"])
     decision_sentence = re.compile(
@@ -297,6 +298,10 @@ def _split_block(index: int, block: Block, pattern: re.Pattern[str], item: bool)
             if found and not any(c[0] <= start < c[1] for c in cuts):
                 end, kind, body = found
                 cuts.append((start, end, kind, re.sub(r"\s+", " ", text[start:end]), body))
+        # "Beslut att godkänna ...": the classic list of att-clauses after the label, joined onto its line.
+        for match in _DECISION_ATT.finditer(text):
+            if _boundary_ok(text, match.start()) and not any(c[0] <= match.start() < c[1] for c in cuts):
+                cuts.append((match.start(), match.end(), "decision", match.group().strip(), None))
     cuts.sort()
     kept: list[tuple[int, int, str, str, str | None]] = []
     for cut in cuts:
@@ -892,6 +897,23 @@ def _leading_title(text: str) -> int | None:
     return None
 
 
+def _title_end(text: str, header: ItemHeader) -> int:
+    """Where an item header run into its text ends: at the first label after some title words."""
+    if not header.title:
+        return len(text)
+    title_start = text.find(header.title.split()[0])
+    lex = _lexicon()
+    ends = [m.start("label") for m in lex.item_labels.finditer(text, title_start + 1)]
+    ends += [m.start() for m in _DECISION_ATT.finditer(text, title_start + 1)]
+    ends += [
+        m.start()
+        for m in re.compile(rf"(?<!\S)[{_UPPER}]").finditer(text, title_start + 1)
+        if _decision_label(text, m.start())
+    ]
+    ends = [e for e in ends if e > title_start]
+    return min(ends) if ends else len(text)
+
+
 def _dnr_only(text: str) -> str | None:
     match = re.fullmatch(rf"\s*{_DNR_LABEL}(?P<dnr>{_DNR_CORE})\s*", text)
     return match.group("dnr").strip() if match else None
@@ -958,13 +980,9 @@ def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
             if is_header:
                 header = item_header(sub.text)
                 assert header is not None
-                title_end = len(sub.text)
-                if header.title and len(header.title.split()) > 20:
-                    # A header run into its text: the title ends at the first label.
-                    cut = lex.item_labels.search(sub.text)
-                    title_end = cut.start() if cut else title_end
-                    if cut:
-                        header = item_header(sub.text[:title_end]) or header
+                title_end = _title_end(sub.text, header)
+                if title_end < len(sub.text):
+                    header = item_header(sub.text[:title_end]) or header
                 if header.dnr is None and pending_dnr:
                     header.dnr = pending_dnr
                 pending_dnr = None
