@@ -12,9 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 
-from graph.iris import agent_iri, document_iri, kommun_iri, organisation_iri, passage_iri
+from graph.iris import agent_iri, document_iri, element_iri, kommun_iri, organisation_iri, passage_iri, slug
 from graph.legal import Citation, context_from_sections, find_citations
 from graph.legal.statute import in_force, statute_text
 from graph.passages import Passage, passages_of
@@ -92,14 +92,7 @@ class DocumentGraphBuilder:
             self.organisation = self._organisation(meta.organisation)
             g.add((self.iri, DCTERMS.publisher, self.organisation))
         if meta.body:
-            scope = self.organisation or organisation_iri(meta.body)
-            body = agent_iri(scope, "body", meta.body)
-            g.add((body, RDF.type, ORG.OrganizationalUnit))
-            g.add((body, RDF.type, ORG.Organization))
-            g.add((body, RDFS.label, Literal(meta.body)))
-            if self.organisation is not None:
-                g.add((body, ORG.unitOf, self.organisation))
-            g.add((self.iri, SK.issuedBy, body))
+            g.add((self.iri, SK.issuedBy, self._body(meta.body)))
 
     def _organisation(self, name: str) -> URIRef:
         from graph.organisations import resolve_kommun
@@ -195,12 +188,81 @@ class DocumentGraphBuilder:
             subject = self.passage_iris[index] if index is not None else self.iri
             self.graph.add((subject, DCTERMS.references, URIRef(mention.iri)))
 
+    def add_protocol(self) -> None:
+        """Meetings, their agenda items (§ number, diarienummer, title, decision) and participants."""
+        from graph.protocol import extract_protocol
+
+        g = self.graph
+        scope = self.organisation or self.iri
+        for m_index, meeting in enumerate(extract_protocol(self.doc)):
+            node = element_iri(self.iri, "meeting", m_index)
+            g.add((node, RDF.type, SK.Meeting))
+            g.add((node, SK.inDocument, self.iri))
+            self._derived(node, meeting.char_start)
+            if meeting.date:
+                g.add((node, DCTERMS.date, Literal(meeting.date, datatype=XSD.date)))
+            if meeting.body:
+                g.add((node, SK.body, self._body(meeting.body)))
+            if meeting.place:
+                g.add((node, SK.meetingPlace, Literal(meeting.place)))
+            for prop, value in ((SK.startTime, meeting.start_time), (SK.endTime, meeting.end_time)):
+                if value:
+                    g.add((node, prop, Literal(f"{value}:00", datatype=XSD.time)))
+            for person in meeting.participants:
+                agent = agent_iri(scope, "person", person.name)
+                g.add((agent, RDF.type, FOAF.Person))
+                g.add((agent, RDFS.label, Literal(person.name)))
+                g.add((agent, SK.roleLabel, Literal(person.role)))
+                if person.title:
+                    g.add((agent, FOAF.title, Literal(person.title)))
+                g.add((node, SK.participant, agent))
+            for item in meeting.items:
+                item_node = element_iri(
+                    self.iri, "item", int(item.number) if item.number.isdigit() else m_index
+                )
+                if not item.number.isdigit():
+                    item_node = URIRef(f"{node}/item/{slug(item.number)}")
+                g.add((item_node, RDF.type, SK.AgendaItem))
+                g.add((item_node, SK.inDocument, self.iri))
+                g.add((item_node, SK.paragraphNumber, Literal(item.number)))
+                g.add((node, SK.hasItem, item_node))
+                self._derived(item_node, item.char_start)
+                if item.dnr:
+                    g.add((item_node, DCTERMS.identifier, Literal(item.dnr)))
+                if item.title:
+                    g.add((item_node, DCTERMS.title, Literal(item.title)))
+                if item.decision:
+                    g.add((item_node, SK.decision, Literal(item.decision)))
+                for prop, names in ((SK.reservedBy, item.reservations), (SK.disqualified, item.disqualified)):
+                    for name in names:
+                        agent = agent_iri(scope, "person", name)
+                        g.add((agent, RDF.type, FOAF.Person))
+                        g.add((agent, RDFS.label, Literal(name)))
+                        g.add((item_node, prop, agent))
+
+    def _body(self, name: str) -> URIRef:
+        """The node of a body (nämnd, utskott) of the document's organisation."""
+        body = agent_iri(self.organisation or organisation_iri(name), "body", name)
+        self.graph.add((body, RDF.type, ORG.OrganizationalUnit))
+        self.graph.add((body, RDF.type, ORG.Organization))
+        self.graph.add((body, RDFS.label, Literal(name)))
+        if self.organisation is not None:
+            self.graph.add((body, ORG.unitOf, self.organisation))
+        return body
+
+    def _derived(self, node: URIRef, offset: int) -> None:
+        """prov:wasDerivedFrom the passage that holds (or follows) an offset."""
+        index = self.evidence_passage(offset)
+        if index is not None:
+            self.graph.add((node, PROV.wasDerivedFrom, self.passage_iris[index]))
+
     def build(self) -> Graph:
         """Run every step and return the graph."""
         self.add_document()
         self.add_passages()
         self.add_legal_references()
         self.add_sdg_mentions()
+        self.add_protocol()
         return self.graph
 
 

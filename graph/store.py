@@ -226,12 +226,8 @@ class Store:
             from ontology import bind_prefixes, load_ontology
 
             bind_prefixes(dataset)
-            references = load_reference_graphs(self.reference_dir())
-            references[ONTOLOGY_GRAPH] = load_ontology()
-            for graph_iri, graph in references.items():
-                named = dataset.graph(graph_iri)
-                for triple in graph:
-                    named.add(triple)
+            load_reference_graphs(self.reference_dir(), dataset=dataset)
+            dataset.graph(ONTOLOGY_GRAPH).__iadd__(load_ontology())
             for entry in self.documents().values():
                 path = self.folder / entry.graph_file
                 try:
