@@ -37,7 +37,7 @@ A document that is not a plan (a protocol) yields only what it states (goals und
 """
 
 from graph.plan.actors import find_actors, owner_kind, parse_owners, subject_owner
-from graph.plan.extract import extract_plan
+from graph.plan.extract import extract_plan, heading_kind
 from graph.plan.frequency import find_frequencies, find_frequency
 from graph.plan.model import GOAL_KINDS, KINDS, Actors, Element, Owner, PlanExtraction
 
@@ -52,6 +52,7 @@ __all__ = [
     "find_actors",
     "find_frequencies",
     "find_frequency",
+    "heading_kind",
     "owner_kind",
     "parse_owners",
     "subject_owner",

@@ -55,6 +55,10 @@ _DEADLINE_PREP = re.compile(r"(?:senast|klart|klar|till|före|innan|under|i|by)\
 _QUOTED = re.compile(r"[”\"“„«]([^”\"“„»]{8,200})[”\"“»]")
 _VISION_IS = re.compile(r"\b(?:vision|verksamhetsidé)\w*\s+är\b", re.IGNORECASE)
 _FLAT_SPLIT = re.compile(r"(?<=[a-zåäö])\s+(?=[A-ZÅÄÖ][a-zåäö]+\s+[a-zåäö])")
+# "Mål 1: Ökad läsförmåga", "Fokusområde 2 – Trygghet": a cue word, a number, then the element.
+_CUE_PREFIX = re.compile(
+    r"^\s*(?P<cue>[\wåäöÅÄÖ -]{2,40}?)\s*(?:\d{1,2}|[A-Z])?\s*(?:[:–—]|\s-)\s*(?=[^\d\s])"
+)
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _BULLET_START = re.compile(r"^\s*[-–•]\s*")
 _FREQUENCY_ADJ = re.compile(
@@ -64,6 +68,21 @@ _FREQUENCY_ADJ = re.compile(
 _NAME_STOP = re.compile(
     r"\s+(?:för att|i syfte|med fokus|där|som|vid|i samarbete|och analysera)\b|[,.;:]", re.IGNORECASE
 )
+
+
+def heading_kind(text: str) -> str | None:
+    """What a heading announces: a kind of element, "roles", "mission", "plan" (strategies and activities
+    together), or None. The earliest cue word not governed by a preposition decides ("mot målen" does not)."""
+    lex = lexicon()
+    text = _BULLET_START.sub("", text)
+    if word_count(text) > 12:
+        return None
+    cue = lex.heading.head(text)
+    if cue == "mission" and word_count(text) > 3:
+        return None
+    if cue == "strategy" and lex.heading.kinds_in(text) >= {"strategy", "activity"}:
+        return "plan"  # "Strategier och aktiviteter": a part of the plan, not a list of strategies
+    return cue
 
 
 @dataclass(eq=False)
@@ -179,15 +198,7 @@ class _Extractor:
         return list(range(h + 1, end))
 
     def _cue(self, text: str) -> str | None:
-        text = _BULLET_START.sub("", text)
-        if word_count(text) > 12:
-            return None
-        cue = self.lex.heading.head(text)
-        if cue == "mission" and word_count(text) > 3:
-            return None
-        if cue == "strategy" and self.lex.heading.kinds_in(text) >= {"strategy", "activity"}:
-            return "plan"  # "Strategier och aktiviteter": a part of the plan, not a list of strategies
-        return cue
+        return heading_kind(text)
 
     def _context(self, section: _Section) -> tuple[str | None, _Section | None]:
         """The cue governing a section's blocks: its own or the nearest ancestor's ("external" under one)."""
@@ -315,7 +326,10 @@ class _Extractor:
         """A heading is an element when the heading above says what its subheadings are."""
         h = section.heading
         assert h is not None
-        if section.cue or governing is None or governing is section:
+        if section.cue:
+            self._cue_prefixed(section)
+            return
+        if governing is None or governing is section:
             return
         body_kinds = {self.blocks[b].kind for b in section.body}
         if context in ("goal", "priority_area"):
@@ -330,6 +344,19 @@ class _Extractor:
             )
         elif context == "forum" and self.lex.meeting_head.search(self.blocks[h].text):
             self._forum_from_section(section)
+
+    def _cue_prefixed(self, section: _Section) -> _Draft | None:
+        """A heading "Mål 1: Ökad läsförmåga" is an element of its cue's kind (text after the colon)."""
+        h = section.heading
+        assert h is not None
+        text = self.blocks[h].text
+        m = _CUE_PREFIX.match(text)
+        if not m or section.cue not in (*GOAL_KINDS, "strategy", "challenge"):
+            return None
+        if self.lex.heading.head(m.group("cue")) != section.cue:
+            return None
+        above = self._goal_above(section.parent) if section.parent else None
+        return self._heading_element(h, section.cue, start=m.end(), parent=above, group=h)
 
     def _body(self, section: _Section, context: str | None, governing: _Section | None) -> None:
         body = [b for b in section.body if b not in self.consumed]
@@ -425,7 +452,7 @@ class _Extractor:
 
     def _list(self, run: list[int], section: _Section, kind: str | None) -> None:
         """A run of list items: lettered then numbered items are strategies with activities; else by kind."""
-        kinds = [split_marker(self.blocks[b].text)[0] for b in run]
+        kinds = [self._marker_kind(b) for b in run]
         group = self._group_of(section)
         if "letter" in kinds and "number" in kinds and kinds.index("letter") < kinds.index("number"):
             strategy: _Draft | None = None
@@ -457,8 +484,16 @@ class _Extractor:
                 continue
             self._add_item(kind, b, parent=parent, group=group)
 
+    def _marker_kind(self, b: int) -> str | None:
+        """The kind of a block's list marker ("letter", "number", "bullet"), from the reader or the text."""
+        marker = self.blocks[b].marker
+        if marker:
+            return split_marker(marker + " X")[0]
+        return split_marker(self.blocks[b].text)[0]
+
     def _strategy(self, b: int, section: _Section) -> _Draft | None:
-        letter = marker_of(self.blocks[b].text)
+        marker = self.blocks[b].marker
+        letter = marker_of(marker + " X") if marker else marker_of(self.blocks[b].text)
         return self._add_item(
             "strategy",
             b,
@@ -473,11 +508,16 @@ class _Extractor:
         if h is None or h == section.heading and section.cue:
             return None
         node = next((n for n in [section, *section.ancestors()] if n.heading == h), None)
-        if node is None or self._context(node)[0] == "external":
+        if node is None or self._context(node)[0] == "external" or h == self._title():
             return None
         return self._heading_element(
             h, "priority_area", parent=self._goal_above(node.parent) if node.parent else None
         )
+
+    def _title(self) -> int | None:
+        """The document's title: its first heading when that heading holds every other one."""
+        top = [c for c in self.root.children]
+        return top[0].heading if len(top) == 1 else None
 
     def _match_goal(self, text: str) -> _Draft | None:
         for draft in self.drafts:
@@ -524,8 +564,10 @@ class _Extractor:
                 self._add("vision", b, s, e, group=section.heading)
                 found = True
                 break
-        if not found and word_count(text) <= 20 and len(sentences(text)) == 1:
-            self._add_item("vision", b, group=section.heading)
+        if not found and word_count(text) <= 25 and len(sentences(text)) == 1:
+            m = _CUE_PREFIX.match(text)
+            start = m.end() if m and self.lex.heading.head(m.group("cue")) == "vision" else 0
+            self._add_item("vision", b, start, group=section.heading)
 
     def _loose_label(self, b: int, section: _Section) -> None:
         """ "Ansvar: X" / "Klart: Y" outside a unit: the owner or deadline of the section's activities."""
@@ -548,7 +590,9 @@ class _Extractor:
         assert h is not None
         cue = section.cue if section.cue in GOAL_KINDS else None
         above = self._goal_above(section.parent) if section.parent else None
-        head = self._heading_element(h, cue or "strategy", parent=above, group=h)
+        head = self._cue_prefixed(section) if section.cue else None
+        if head is None:
+            head = self._heading_element(h, cue or "strategy", parent=above, group=h)
         goals: list[_Draft] = []
         activities: list[_Draft] = []
         owners: list[Owner] = []
@@ -932,6 +976,13 @@ class _Extractor:
                 for c, st in zip(challenges, strategies, strict=True):
                     if c.block < st.block:
                         st.addresses.append(c)
+        # Failing that, the whole document: as many findings as strategies, all findings first.
+        paired = {id(c) for d in kept for c in d.addresses}
+        challenges = [d for d in kept if d.kind == "challenge" and id(d) not in paired]
+        strategies = [d for d in kept if d.kind == "strategy" and not d.addresses]
+        if challenges and len(challenges) == len(strategies) and challenges[-1].block < strategies[0].block:
+            for c, st in zip(challenges, strategies, strict=True):
+                st.addresses.append(c)
 
     def elements(self) -> list[Element]:
         """The extracted elements, merged, paired, numbered per kind in document order."""

@@ -134,7 +134,7 @@ def _frequency_pattern(freq: dict) -> re.Pattern[str]:
         rf"(?:(?:{quant})\s+)?(?:{num})\s+(?:{unit})"
         rf"(?:\s+(?:{prep})\s*(?:{period})|\s+(?:under|per)\s+(?:läsåret|året|terminen|hösten|våren))"
     )
-    at_times = rf"vid\s+(?:{num})\s+(?:tillfällen|tillfälle|träffar|möten)\s+(?:under|per|om)\s+(?:{period})"
+    at_times = rf"vid\s+(?:{num})\s+(?:tillfällen|tillfälle)\s+(?:under|per|om)\s+(?:{period})"
     each = rf"(?:{every})\s+(?:{period})"
     return re.compile(
         rf"(?<![\wåäöÅÄÖ])(?:{at_times}|{counted}|{each}|(?:{words}))(?![\wåäöÅÄÖ])", re.IGNORECASE
