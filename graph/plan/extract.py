@@ -190,6 +190,9 @@ class _Extractor:
                 stack.append(section)
             else:
                 stack[-1].body.append(i)
+        # The document's title ("Åtgärdsplan efter ...") names the document, not what its sections list.
+        if len(root.children) == 1 and not root.body and root.children[0].children:
+            root.children[0].cue = None
         return root
 
     def _direct_body(self, h: int, heads: list[int]) -> list[int]:
@@ -290,6 +293,17 @@ class _Extractor:
                     return draft
         return None
 
+    def _sibling_goal(self, section: _Section) -> _Draft | None:
+        """The one goal of a "Mål" section just before this one ("Mål" then "Åtgärder" as siblings)."""
+        siblings = section.parent.children if section.parent else []
+        if section not in siblings or siblings.index(section) == 0:
+            return None
+        before = siblings[siblings.index(section) - 1]
+        if before.cue not in ("goal", "priority_area"):
+            return None
+        goals = [d for d in self.drafts if d.kind in GOAL_KINDS and d.block in before.body]
+        return goals[0] if len(goals) == 1 else None
+
     def _group_of(self, section: _Section) -> int | None:
         """The nearest heading without a cue: the topic that challenges and strategies under it share."""
         for node in [section, *section.ancestors()]:
@@ -366,14 +380,9 @@ class _Extractor:
         if context == "mission" and governing is section:
             self._mission(section, body)
             return
-        if (
-            context == "forum"
-            and governing is section
-            and not section.children
-            and section.heading is not None
-        ):
-            self._forum_from_section(section)
         lists = [b for b in body if self.blocks[b].kind is BlockKind.LIST_ITEM]
+        if context == "forum" and governing is section and not section.children and not lists:
+            self._forum_from_section(section)
         i = 0
         while i < len(body):
             b = body[i]
@@ -470,6 +479,8 @@ class _Extractor:
             return
         first = self.blocks[run[0]].text.lstrip()[:1]
         parent = self._goal_above(section) if kind in (*GOAL_KINDS, "activity") else None
+        if kind == "activity":
+            parent = self._sibling_goal(section) or parent
         if kind == "priority_area" and parent is not None and parent.block == section.heading:
             kind = "goal"  # the goals of a priority area listed under its heading
         if kind == "activity" and parent is None and section.heading is not None:
@@ -738,7 +749,7 @@ class _Extractor:
                     owners = parse_owners(cells[owner_col])
             if deadline_col is not None and deadline_col != owner_col and deadline_col < len(cells):
                 deadline = normalise(cells[deadline_col]) or None
-            parent = current or self._goal_above(section)
+            parent = current or self._sibling_goal(section) or self._goal_above(section)
             self._add_item(
                 "activity", b, start, end, parent=parent, group=group, owners=owners, deadline=deadline
             )
