@@ -442,6 +442,9 @@ class _Extractor:
             j += 1
         if kind in (None, "external"):
             return j if run else i + 1
+        if kind == "activity" and _BULLET_START.match(text) and word_count(text) <= 6:
+            # "- Nätverksträffar:": a bullet the reader took for a paragraph, with its sub-points after it.
+            self._add_item("activity", b, parent=self._goal_above(section), group=self._group_of(section))
         if run:
             self._list(run, section, kind)
             return j
@@ -477,7 +480,7 @@ class _Extractor:
             return
         if kind not in (*GOAL_KINDS, "activity", "challenge", "forum"):
             return
-        first = self.blocks[run[0]].text.lstrip()[:1]
+        first = self._bullet(run[0])
         parent = self._goal_above(section) if kind in (*GOAL_KINDS, "activity") else None
         if kind == "activity":
             parent = self._sibling_goal(section) or parent
@@ -486,14 +489,18 @@ class _Extractor:
         if kind == "activity" and parent is None and section.heading is not None:
             parent = self._match_goal(self.blocks[section.heading].text)
         for b in run:
-            text = self.blocks[b].text.lstrip()
-            # Items with another bullet than the run's first are sub-points of the item before them.
-            if first in "•●▪" and text[:1] in "–-—" and kind == "activity":
+            # Items with a dash after a run opened by a dot bullet are sub-points of the item before them.
+            if first and first in "•●▪" and self._bullet(b) in ("–", "-", "—") and kind == "activity":
                 continue
             if kind == "forum":
                 self._forum_item(b)
                 continue
             self._add_item(kind, b, parent=parent, group=group)
+
+    def _bullet(self, b: int) -> str:
+        """The bullet character of a list item ("•", "–"), from the reader's marker or the text."""
+        marker = (self.blocks[b].marker or self.blocks[b].text).lstrip()
+        return marker[:1]
 
     def _marker_kind(self, b: int) -> str | None:
         """The kind of a block's list marker ("letter", "number", "bullet"), from the reader or the text."""
@@ -863,6 +870,10 @@ class _Extractor:
 
     def _forums_in_text(self) -> None:
         """Recurring meetings named in running text: a frequency with a meeting noun, or "X genomförs"."""
+        # An activity that is just a meeting ("Nätverksträffar") is also a forum.
+        for d in [d for d in self.drafts if d.kind == "activity" and word_count(d.text) <= 3]:
+            if self.lex.meeting_head.fullmatch(d.text.split()[-1].strip(".:,")):
+                self._add("forum", d.block, d.start, d.end)
         forum_blocks = {d.block for d in self.drafts if d.kind == "forum"}
         for b, block in enumerate(self.blocks):
             if (
