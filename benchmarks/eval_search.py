@@ -1,0 +1,243 @@
+"""Retrieval quality on the development questions: dense only, stemmed BM25 only, and fused, side by side.
+
+A question is answered at rank r when the r-th returned passage contains one of its ``answer_contains``
+phrases (whitespace and case normalised). Reported per ranking: hit@1, hit@5 and MRR (reciprocal rank of the
+first hit within the top 10, else 0). All questions are asked of the whole corpus (every document indexed at
+once, no filters), as a user would. The documents come from ``corpus/`` (with its manifest: what the product
+ingests) and from ``tests/data/seeds/`` (the source texts), read by ingest.reader.read_document and cut by
+graph.passages.passages_of, and indexed by search.index.index_document (the store's code path).
+
+``--tune`` also searches a coarse grid of fusion settings: weighted score fusion (dense min-max, z-score or
+max-normalised; BM25 divided by its maximum) and weighted reciprocal-rank fusion (k = 10, 30, 60), with the
+dense weight in steps of 0.1 and candidate pools of 20, 50 and 100 passages per ranking. The objective is the
+mean of hit@1, hit@5 and MRR over corpus and seed questions together. Against overfitting the 19 questions
+it reports a leave-one-question-out estimate (each question ranked by the setting that is best on the other
+18) and the plateau of settings within 0.01 of the best; the default (search.fusion.DEFAULT_FUSION) is the
+middle of that plateau, not a lone maximum.
+
+Run: .venv/bin/python benchmarks/eval_search.py [--tune] [--sections]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import logging
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.metadata import load_manifest  # noqa: E402
+from ingest.reader import read_document  # noqa: E402
+from search.embedder import E5Embedder  # noqa: E402
+from search.fusion import DEFAULT_FUSION, FusionConfig, fuse, top_indices  # noqa: E402
+from search.index import SearchIndex, index_document  # noqa: E402
+
+QUESTIONS = ROOT / "tests" / "data" / "questions.json"
+SOURCES = {"corpus": ROOT / "corpus", "seeds": ROOT / "tests" / "data" / "seeds"}
+MRR_CUTOFF = 10
+
+
+def norm(text: str) -> str:
+    """Whitespace- and case-normalised text."""
+    return " ".join(text.split()).casefold()
+
+
+def load_documents(source: str) -> list:
+    """Read every .pdf/.txt file of a source folder (with its manifest when there is one)."""
+    folder = SOURCES[source]
+    manifest_path = folder / "manifest.toml"
+    manifest = load_manifest(manifest_path) if manifest_path.exists() else {}
+    return [
+        read_document(path, known=manifest.get(path.name))
+        for path in sorted(folder.iterdir())
+        if path.suffix in (".pdf", ".txt")
+    ]
+
+
+def build_index(folder: Path, docs: list, embedder: E5Embedder) -> SearchIndex:
+    """Index the documents into a fresh folder."""
+    index = SearchIndex(folder, embedder=embedder)
+    for doc in docs:
+        index_document(index, doc)
+    index.prepare()
+    return index
+
+
+def relevant_rows(index: SearchIndex, question: dict) -> set[int]:
+    """Rows of the index whose passage contains one of the question's answer phrases."""
+    phrases = [norm(p) for p in question["answer_contains"]]
+    rows = set()
+    for row in range(len(index)):
+        passage, _ = index.passage_at(row)
+        text = norm(passage.text)
+        if any(phrase in text for phrase in phrases):
+            rows.add(row)
+    return rows
+
+
+def metrics(rankings: list[list[int]], relevant: list[set[int]]) -> dict[str, float]:
+    """hit@1, hit@5 and MRR@10 of rankings (lists of rows, best first) against relevant rows."""
+    h1 = h5 = rr = 0.0
+    for ranking, rel in zip(rankings, relevant, strict=True):
+        first = next((i for i, row in enumerate(ranking[:MRR_CUTOFF]) if row in rel), None)
+        if first is not None:
+            h1 += first == 0
+            h5 += first < 5
+            rr += 1.0 / (first + 1)
+    n = len(rankings) or 1
+    return {"hit@1": round(h1 / n, 4), "hit@5": round(h5 / n, 4), "mrr": round(rr / n, 4)}
+
+
+def per_question_rr(rankings: list[list[int]], relevant: list[set[int]]) -> np.ndarray:
+    """Per question: (hit@1, hit@5, reciprocal rank)."""
+    out = np.zeros((len(rankings), 3))
+    for q, (ranking, rel) in enumerate(zip(rankings, relevant, strict=True)):
+        first = next((i for i, row in enumerate(ranking[:MRR_CUTOFF]) if row in rel), None)
+        if first is not None:
+            out[q] = (first == 0, first < 5, 1.0 / (first + 1))
+    return out
+
+
+class Run:
+    """One source's index, its questions' dense and lexical scores, and relevant rows."""
+
+    def __init__(self, source: str, questions: list[dict], folder: Path, embedder: E5Embedder) -> None:
+        self.source = source
+        self.index = build_index(folder, load_documents(source), embedder)
+        self.questions = questions
+        self.relevant = [relevant_rows(self.index, q) for q in questions]
+        query_vectors = embedder.queries([q["q"] for q in questions])
+        self.dense = self.index.dense_scores(query_vectors)
+        self.lexical = np.stack([self.index.lexical_scores(q["q"]) for q in questions])
+
+    def dense_rankings(self) -> list[list[int]]:
+        """Rows by dense score."""
+        return [top_indices(d, MRR_CUTOFF).tolist() for d in self.dense]
+
+    def lexical_rankings(self) -> list[list[int]]:
+        """Rows by BM25 score (passages sharing no token are not returned)."""
+        return [top_indices(np.where(lx > 0, lx, -np.inf), MRR_CUTOFF).tolist() for lx in self.lexical]
+
+    def fused_rankings(self, config: FusionConfig) -> list[list[int]]:
+        """Rows by fused score."""
+        pairs = zip(self.dense, self.lexical, strict=True)
+        return [fuse(d, lx, MRR_CUTOFF, config)[0].tolist() for d, lx in pairs]
+
+    def product_rankings(self) -> list[list[int]]:
+        """Rows as SearchIndex.batch_search returns them (the product's code path)."""
+        hits = self.index.batch_search([q["q"] for q in self.questions], k=MRR_CUTOFF)
+        rows = {(p.doc_id, p.index): r for r in range(len(self.index)) for p in [self.index.passage_at(r)[0]]}
+        return [[rows[(h.passage.doc_id, h.passage.index)] for h in hs] for hs in hits]
+
+    def report(self, config: FusionConfig) -> dict:
+        """The three rankings' metrics side by side."""
+        fused = self.product_rankings() if config == self.index.fusion else self.fused_rankings(config)
+        return {
+            "questions": len(self.questions),
+            "answerable": sum(bool(r) for r in self.relevant),
+            "dense": metrics(self.dense_rankings(), self.relevant),
+            "bm25": metrics(self.lexical_rankings(), self.relevant),
+            "fused": metrics(fused, self.relevant),
+        }
+
+    def misses(self, config: FusionConfig) -> list[dict]:
+        """Questions the fused ranking does not answer at rank 1, with the ranks of each ranking."""
+        out = []
+        for q, d, f, lx, rel in zip(self.questions, self.dense_rankings(), self.fused_rankings(config),
+                                   self.lexical_rankings(), self.relevant, strict=True):
+            ranks = {name: next((i + 1 for i, row in enumerate(r) if row in rel), None)
+                     for name, r in (("dense", d), ("bm25", lx), ("fused", f))}
+            if ranks["fused"] != 1:
+                out.append({"id": q["id"], **ranks})
+        return out
+
+
+def grid() -> list[FusionConfig]:
+    """The coarse grid of fusion settings searched by --tune."""
+    weights = [round(w, 1) for w in np.arange(0.0, 1.01, 0.1)]
+    configs = [
+        FusionConfig("score", w, norm, pool)
+        for norm, w, pool in itertools.product(("minmax", "zscore", "max"), weights, (20, 50, 100))
+    ]
+    configs += [FusionConfig("rrf", w, "minmax", pool, k)
+                for k, w, pool in itertools.product((10, 30, 60), weights, (20, 50, 100))]
+    return configs
+
+
+def tune(runs: list[Run]) -> dict:
+    """Grid search with a leave-one-question-out estimate; returns the plateau and the LOO numbers."""
+    configs = grid()
+    # scores[c] : (questions over all runs, 3) per-question hit@1, hit@5, rr
+    scores = np.stack([
+        np.concatenate([per_question_rr(run.fused_rankings(c), run.relevant) for run in runs])
+        for c in configs
+    ])
+    objective = scores.mean(axis=2)  # (configs, questions): mean of hit@1, hit@5, rr per question
+    totals = objective.mean(axis=1)
+    best = totals.max()
+    plateau = [configs[i] for i in np.flatnonzero(totals >= best - 0.01)]
+    loo = []
+    chosen_default = 0
+    for q in range(objective.shape[1]):
+        rest = np.delete(objective, q, axis=1).mean(axis=1)
+        winners = np.flatnonzero(rest >= rest.max() - 1e-9)
+        pick = winners[len(winners) // 2]  # middle of the tied winners (configs are ordered by weight)
+        loo.append(scores[pick, q])
+        chosen_default += configs[pick] == DEFAULT_FUSION
+    loo_arr = np.array(loo)
+    return {
+        "grid_size": len(configs),
+        "best_objective": round(float(best), 4),
+        "default_objective": round(float(totals[configs.index(DEFAULT_FUSION)]), 4)
+        if DEFAULT_FUSION in configs else None,
+        "plateau": [asdict(c) for c in plateau],
+        "leave_one_out": {
+            "hit@1": round(float(loo_arr[:, 0].mean()), 4),
+            "hit@5": round(float(loo_arr[:, 1].mean()), 4),
+            "mrr": round(float(loo_arr[:, 2].mean()), 4),
+        },
+        "by_weight": {
+            f"{method}/{w}": round(float(max(totals[i] for i, c in enumerate(configs)
+                                             if (c.method, c.dense_weight) == (method, w))), 4)
+            for method in ("score", "rrf") for w in sorted({c.dense_weight for c in configs})
+        },
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tune", action="store_true", help="grid-search the fusion settings (leave-one-out)")
+    parser.add_argument("--sections", action="store_true", help="also compare embedding without section text")
+    parser.add_argument("--misses", action="store_true", help="list the questions not answered at rank 1")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    out: dict = {"fusion": asdict(DEFAULT_FUSION), "mrr_cutoff": MRR_CUTOFF}
+    variants = [True, False] if args.sections else [True]
+    with tempfile.TemporaryDirectory() as tmp:
+        for with_section in variants:
+            embedder = E5Embedder(with_section=with_section)
+            runs = [Run(source, questions, Path(tmp) / f"{source}-{with_section}", embedder)
+                    for source in SOURCES]
+            key = "results" if with_section == variants[0] else "results_without_section"
+            out[key] = {run.source: run.report(DEFAULT_FUSION) for run in runs}
+            if args.misses:
+                out.setdefault("misses", {})[str(with_section)] = {
+                    run.source: run.misses(DEFAULT_FUSION) for run in runs
+                }
+            if args.tune and with_section == variants[0]:
+                out["tuning"] = tune(runs)
+    print(json.dumps(out, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,440 @@
+"""The search index of a store: passage vectors and BM25 tokens per document, on disk under one folder.
+
+Layout: ``<folder>/docs/<sha256(doc id)[:24]>.npz``, one file per document, holding its passages'
+vectors (float32, one row per passage) and a JSON record (document metadata, passages, their lexical
+tokens and vector keys, the embedding recipe and tokenizer version). Each file is written to a temporary
+file in the same folder, synced and renamed over the old one, so a crash leaves either the old or the new
+version of a document, never a mix.
+
+Vectors are keyed by a hash of exactly what was embedded (search.embedder.embedding_text: the document
+line, the section and the passage text, i.e. ``Passage.content_hash``'s input plus the document line):
+re-indexing a document embeds only passages whose key is not already in the index under the current
+recipe (the same document first, then any document, so a renamed file costs nothing). The dense matrix
+and the BM25 index over all documents are built in memory on the first search after a change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from graph.passages import Passage, passages_of
+from ingest.model import ParsedDocument
+from search.embedder import WITH_SECTION, E5Embedder, Embedder, document_line, embedding_text
+from search.fusion import DEFAULT_FUSION, FusionConfig, fuse
+from search.records import DocMeta, Filters, Hit, IndexedPassage, doc_meta_of
+from search.tokenize import TOKENIZER_VERSION, tokenize
+
+log = logging.getLogger(__name__)
+
+FORMAT = 2
+DOCS_DIR = "docs"
+QUERY_CHUNK = 64  # queries scored against the matrix at once in batch_search
+
+
+@dataclass(frozen=True)
+class UpdateStats:
+    """What an update did: passages embedded anew, vectors reused, and whether the file was rewritten."""
+
+    passages: int
+    embedded: int
+    reused: int
+    written: bool
+
+
+@dataclass
+class _Doc:
+    meta: DocMeta
+    passages: list[IndexedPassage]
+    vectors: np.ndarray  # (len(passages), dim) float32
+    keys: list[str]  # vector key of each passage: hash of its embedding text
+    tokens: list[list[str]]  # lexical tokens of each passage (text and section)
+    recipe: str
+
+
+@dataclass
+class _Built:
+    doc_ids: list[str]
+    matrix: np.ndarray  # (N, dim) float32; zero rows for documents embedded under another recipe
+    row_doc: np.ndarray  # (N,) document ordinal of each row
+    row_passage: np.ndarray  # (N,) passage position within its document
+    bm25: Any  # bm25s.BM25 or None when there are no passages
+    vocab: dict[str, int]
+
+
+class IndexError_(Exception):
+    """The index folder cannot be read or written; the message is one sentence for the user."""
+
+
+def _doc_file_name(doc_id: str) -> str:
+    return hashlib.sha256(doc_id.encode()).hexdigest()[:24] + ".npz"
+
+
+class SearchIndex:
+    """Dense + lexical passage index of one store folder, with filtered, fused search."""
+
+    def __init__(
+        self, folder: str | Path, embedder: Embedder | None = None, fusion: FusionConfig = DEFAULT_FUSION
+    ) -> None:
+        self.folder = Path(folder)
+        self.fusion = fusion
+        self._embedder = embedder
+        self._docs: dict[str, _Doc] = {}
+        self._built: _Built | None = None
+        self._by_hash: dict[str, tuple[str, int]] | None = None
+        self._load()
+
+    # ------------------------------------------------------------------------------------------- state
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder (multilingual-e5-small unless one was given); the model loads on first embedding."""
+        if self._embedder is None:
+            self._embedder = E5Embedder()
+        return self._embedder
+
+    def documents(self) -> list[DocMeta]:
+        """The metadata of every indexed document, in doc id order."""
+        return [self._docs[doc_id].meta for doc_id in sorted(self._docs)]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._docs
+
+    def __len__(self) -> int:
+        return sum(len(doc.passages) for doc in self._docs.values())
+
+    def passages(self, doc_id: str) -> list[IndexedPassage]:
+        """The indexed passages of one document (empty when unknown)."""
+        doc = self._docs.get(doc_id)
+        return list(doc.passages) if doc else []
+
+    def vectors(self, doc_id: str) -> np.ndarray:
+        """The passage vectors of one document, one row per passage (copy)."""
+        doc = self._docs.get(doc_id)
+        return doc.vectors.copy() if doc else np.zeros((0, 0), dtype=np.float32)
+
+    def all_vectors(self) -> dict[str, np.ndarray]:
+        """Every document's passage vectors under the current recipe (for search.similar)."""
+        recipe = self.embedder.recipe
+        return {doc_id: doc.vectors for doc_id, doc in self._docs.items() if doc.recipe == recipe}
+
+    # -------------------------------------------------------------------------------------- load/save
+
+    def _load(self) -> None:
+        folder = self.folder / DOCS_DIR
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.glob("*.npz")):
+            if path.name.startswith("."):
+                continue
+            try:
+                doc = _read_doc(path)
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                log.warning("Skipping the unreadable search index file %s (%s); re-ingest its document.",
+                            path, error)
+                continue
+            self._docs[doc.meta.doc_id] = doc
+
+    def _write(self, doc: _Doc) -> None:
+        folder = self.folder / DOCS_DIR
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise IndexError_(f"The search index folder {folder} cannot be created: {error}.") from error
+        record = {
+            "format": FORMAT,
+            "doc": doc.meta.to_json(),
+            "recipe": doc.recipe,
+            "tokenizer": TOKENIZER_VERSION,
+            "passages": [
+                [p.index, p.text, p.char_start, p.char_end, p.page, p.section, p.kind, p.content_hash]
+                for p in doc.passages
+            ],
+            "keys": doc.keys,
+            "tokens": [" ".join(tokens) for tokens in doc.tokens],
+        }
+        arrays = {"vectors": doc.vectors, "record": np.array(json.dumps(record, ensure_ascii=False))}
+        write_npz_atomic(folder / _doc_file_name(doc.meta.doc_id), arrays)
+
+    # ------------------------------------------------------------------------------------ update/remove
+
+    def update(self, doc_id: str, passages: Sequence[Passage | IndexedPassage], meta: DocMeta) -> UpdateStats:
+        """Index (or re-index) one document's passages; only passages not seen before are embedded."""
+        if meta.doc_id != doc_id:
+            meta = replace(meta, doc_id=doc_id)
+        records = [p if isinstance(p, IndexedPassage) else IndexedPassage.of(doc_id, p) for p in passages]
+        records = [p if p.doc_id == doc_id else replace(p, doc_id=doc_id) for p in records]
+        embedder = self.embedder
+        recipe = embedder.recipe
+        with_section = getattr(embedder, "with_section", WITH_SECTION)
+        texts = [embedding_text(p, meta, with_section) for p in records]
+        keys = [vector_key(text) for text in texts]
+        old = self._docs.get(doc_id)
+        found = self._reuse(keys, old, recipe)
+        missing = [i for i, key in enumerate(keys) if key not in found]
+        if missing:
+            unique = list(dict.fromkeys(keys[i] for i in missing))
+            first = {key: i for i, key in reversed(list(enumerate(keys)))}
+            fresh = np.asarray(embedder.passages([texts[first[key]] for key in unique]), dtype=np.float32)
+            found.update(zip(unique, fresh, strict=True))
+        if records:
+            vectors = np.stack([found[key] for key in keys]).astype(np.float32, copy=False)
+        else:
+            vectors = np.zeros((0, 0), dtype=np.float32)
+        tokens = self._tokens(records, old)
+        doc = _Doc(meta, records, vectors, keys, tokens, recipe)
+        unchanged = old is not None and not missing and _same(old, doc)
+        if not unchanged:
+            self._write(doc)
+            self._docs[doc_id] = doc
+            self._built = None
+            if self._by_hash is not None:
+                self._by_hash.update({key: (doc_id, i) for i, key in enumerate(keys)})
+        embedded = len({keys[i] for i in missing})
+        stats = UpdateStats(len(records), embedded, len(records) - len(missing), not unchanged)
+        log.debug("Indexed %s: %s", doc_id, stats)
+        return stats
+
+    def _reuse(self, keys: list[str], old: _Doc | None, recipe: str) -> dict[str, np.ndarray]:
+        """Vectors already in the index for these keys (the same document first, then any document)."""
+        found: dict[str, np.ndarray] = {}
+        if old is not None and old.recipe == recipe:
+            found = {key: old.vectors[i] for i, key in enumerate(old.keys) if key in set(keys)}
+        if len(found) < len(set(keys)) and self._docs:
+            by_hash = self._hash_map(recipe)
+            for key in keys:
+                if key not in found and key in by_hash:
+                    other, row = by_hash[key]
+                    found[key] = self._docs[other].vectors[row]
+        return found
+
+    def _hash_map(self, recipe: str) -> dict[str, tuple[str, int]]:
+        if self._by_hash is None:
+            self._by_hash = {
+                key: (doc_id, i)
+                for doc_id, doc in self._docs.items() if doc.recipe == recipe
+                for i, key in enumerate(doc.keys)
+            }
+        return self._by_hash
+
+    def _tokens(self, records: list[IndexedPassage], old: _Doc | None) -> list[list[str]]:
+        known = {p.content_hash: t for p, t in zip(old.passages, old.tokens, strict=True)} if old else {}
+        return [known.get(p.content_hash) or passage_tokens(p) for p in records]
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a document and its vectors; return False when it was not indexed."""
+        doc = self._docs.pop(doc_id, None)
+        path = self.folder / DOCS_DIR / _doc_file_name(doc_id)
+        existed = path.exists()
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        if doc is None and not existed:
+            return False
+        self._built = None
+        self._by_hash = None
+        return True
+
+    # ------------------------------------------------------------------------------------------ search
+
+    def _build(self) -> _Built:
+        if self._built is not None:
+            return self._built
+        started = time.perf_counter()
+        recipe = self.embedder.recipe
+        doc_ids = sorted(self._docs)
+        dims = {self._docs[d].vectors.shape[1] for d in doc_ids if self._docs[d].vectors.size}
+        dim = max(dims) if dims else 0
+        blocks, row_doc, row_passage, tokens = [], [], [], []
+        for ordinal, doc_id in enumerate(doc_ids):
+            doc = self._docs[doc_id]
+            n = len(doc.passages)
+            usable = doc.vectors.shape == (n, dim) and doc.recipe == recipe
+            if not usable and n:
+                log.warning("The vectors of %s were made by another model or recipe; re-index it.", doc_id)
+            blocks.append(doc.vectors if usable else np.zeros((n, dim), dtype=np.float32))
+            row_doc.append(np.full(n, ordinal, dtype=np.int32))
+            row_passage.append(np.arange(n, dtype=np.int32))
+            head = tokenize(document_line(doc.meta))
+            tokens.extend(t + head for t in doc.tokens)
+        matrix = np.ascontiguousarray(np.vstack(blocks)) if blocks else np.zeros((0, dim), np.float32)
+        bm25, vocab = _bm25(tokens)
+        self._built = _Built(
+            doc_ids,
+            matrix,
+            np.concatenate(row_doc) if row_doc else np.zeros(0, np.int32),
+            np.concatenate(row_passage) if row_passage else np.zeros(0, np.int32),
+            bm25,
+            vocab,
+        )
+        log.debug("Built the search matrix and BM25 over %d passages in %.2f s.", matrix.shape[0],
+                  time.perf_counter() - started)
+        return self._built
+
+    def prepare(self) -> None:
+        """Build the in-memory matrix and BM25 index now (otherwise the first search does it)."""
+        self._build()
+
+    def _mask(self, built: _Built, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or filters.is_empty():
+            return None
+        ok = np.array([filters.matches(self._docs[d].meta) for d in built.doc_ids], dtype=bool)
+        return ok[built.row_doc] if ok.size else np.zeros(0, dtype=bool)
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage (in the built row order) for a query."""
+        built = self._build()
+        return _lexical(built, query)
+
+    def dense_scores(self, query_vectors: np.ndarray) -> np.ndarray:
+        """Cosine similarity of query vectors (Q, dim) with every passage: (Q, N)."""
+        built = self._build()
+        if built.matrix.shape[0] == 0:
+            return np.zeros((len(query_vectors), 0), dtype=np.float32)
+        return np.asarray(query_vectors, dtype=np.float32) @ built.matrix.T
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        """Return the k best passages for a query (dense + BM25, fused), filtered by document metadata."""
+        return self.batch_search([query], k, filters)[0]
+
+    def batch_search(
+        self, queries: Sequence[str], k: int = 10, filters: Filters | None = None
+    ) -> list[list[Hit]]:
+        """Search several queries at once (one embedding call); one list of hits per query, in order."""
+        built = self._build()
+        if not queries:
+            return []
+        if built.matrix.shape[0] == 0:
+            return [[] for _ in queries]
+        query_vectors = np.asarray(self.embedder.queries(list(queries)), dtype=np.float32)
+        mask = self._mask(built, filters)
+        results: list[list[Hit]] = []
+        for start in range(0, len(queries), QUERY_CHUNK):
+            dense_rows = query_vectors[start : start + QUERY_CHUNK] @ built.matrix.T
+            for offset, dense in enumerate(dense_rows):
+                lexical = _lexical(built, queries[start + offset])
+                results.append(self._rank(built, dense, lexical, mask, k))
+        return results
+
+    def _rank(
+        self, built: _Built, dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray | None, k: int
+    ) -> list[Hit]:
+        if mask is not None:
+            dense = np.where(mask, dense, -np.inf)
+            lexical = np.where(mask, lexical, -np.inf)
+        rows, scores = fuse(dense, lexical, k, self.fusion)
+        hits = []
+        for rank, (row, score) in enumerate(zip(rows, scores, strict=True), start=1):
+            doc = self._docs[built.doc_ids[built.row_doc[row]]]
+            hits.append(
+                Hit(doc.passages[built.row_passage[row]], doc.meta, float(score), float(dense[row]),
+                    float(max(lexical[row], 0.0)), rank)
+            )
+        return hits
+
+    def passage_at(self, row: int) -> tuple[IndexedPassage, DocMeta]:
+        """The passage and document of a row of the built matrix (for evaluation tools)."""
+        built = self._build()
+        doc = self._docs[built.doc_ids[built.row_doc[row]]]
+        return doc.passages[built.row_passage[row]], doc.meta
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def vector_key(text: str) -> str:
+    """The key of a vector: a hash of the text that was embedded."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def passage_tokens(passage: IndexedPassage) -> list[str]:
+    """The lexical tokens of a passage: its text's, then its section's (headings are part of the context)."""
+    return tokenize(passage.text) + (tokenize(passage.section) if passage.section else [])
+
+
+def _bm25(tokens: list[list[str]]) -> tuple[Any, dict[str, int]]:
+    if not tokens:
+        return None, {}
+    import bm25s
+
+    bm25 = bm25s.BM25()
+    bm25.index(tokens, show_progress=False)
+    return bm25, dict(bm25.vocab_dict)
+
+
+def _lexical(built: _Built, query: str) -> np.ndarray:
+    n = built.matrix.shape[0]
+    if built.bm25 is None:
+        return np.zeros(n, dtype=np.float32)
+    tokens = [t for t in tokenize(query) if t in built.vocab and t]
+    if not tokens:
+        return np.zeros(n, dtype=np.float32)
+    return np.asarray(built.bm25.get_scores(tokens), dtype=np.float32)
+
+
+def _same(old: _Doc, new: _Doc) -> bool:
+    return (
+        old.meta == new.meta
+        and old.recipe == new.recipe
+        and old.passages == new.passages
+        and old.tokens == new.tokens
+        and old.keys == new.keys
+        and old.vectors.shape == new.vectors.shape
+    )
+
+
+def _read_doc(path: Path) -> _Doc:
+    with np.load(path, allow_pickle=False) as data:
+        vectors = np.asarray(data["vectors"], dtype=np.float32)
+        record = json.loads(str(data["record"]))
+    if record.get("format") != FORMAT:
+        raise ValueError(f"format {record.get('format')} is not {FORMAT}")
+    meta = DocMeta.from_json(record["doc"])
+    passages = [IndexedPassage(meta.doc_id, *row) for row in record["passages"]]
+    if record.get("tokenizer") == TOKENIZER_VERSION:
+        tokens = [line.split(" ") if line else [] for line in record["tokens"]]
+    else:
+        tokens = [passage_tokens(p) for p in passages]
+    if len(passages) != vectors.shape[0] or len(tokens) != len(passages):
+        raise ValueError("passages, vectors and tokens differ in number")
+    keys = list(record["keys"])
+    if len(keys) != len(passages):
+        raise ValueError("passages and vector keys differ in number")
+    return _Doc(meta, passages, vectors, keys, tokens, record["recipe"])
+
+
+def write_npz_atomic(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write arrays as .npz to a temporary file beside ``path``, sync it, then rename it over ``path``."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def index_document(index: SearchIndex, doc: ParsedDocument, meta: DocMeta | None = None) -> UpdateStats:
+    """Index a parsed document's passages (graph.passages.passages_of) under its IRI."""
+    meta = meta or doc_meta_of(doc)
+    return index.update(meta.doc_id, passages_of(doc), meta)
