@@ -12,6 +12,9 @@ Matching rules (documented in the README):
 - SDG mentions: sets of (goal, target) per document, exact.
 - organisation: the publisher's label equals gold (case-insensitively), kommunkod equal (None = not a kommun).
 - agenda items: number and diarienummer exact, title similar (see TEXT_THRESHOLD).
+- plan elements (goals, strategies, activities with owner and deadline, challenges, forums): read back from
+  the graph into the extraction's dataclasses and scored by benchmarks/eval_plan.py's score_plan (its
+  docstring gives the text-matching rule).
 """
 
 from __future__ import annotations
@@ -26,13 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from eval_plan import combine, score_plan  # noqa: E402
 from rdflib import RDF, RDFS, Graph, URIRef  # noqa: E402
 from rdflib.namespace import DCTERMS  # noqa: E402
 
 from app.pipeline import load_context  # noqa: E402
 from graph.iris import document_iri  # noqa: E402
 from graph.legal import find_citations, provision_iri  # noqa: E402
+from graph.plan import Element, Owner, PlanExtraction  # noqa: E402
 from graph.rdf import build_document_graph  # noqa: E402
 from graph.store import Store  # noqa: E402
 from ingest.metadata import load_manifest  # noqa: E402
@@ -176,11 +182,55 @@ def score_agenda_items(found: list[dict], expected: list[dict], counts: Counts, 
     counts.misses += [f"{label}: extra item § {i['number']} {i['title']}" for i in unmatched]
 
 
+CLASS_KINDS = {
+    SK.Vision: "vision",
+    SK.PriorityArea: "priority_area",
+    SK.Goal: "goal",
+    SK.Strategy: "strategy",
+    SK.Activity: "activity",
+    SK.Challenge: "challenge",
+    SK.Forum: "forum",
+}
+
+
+def plan_from_graph(graph: Graph, doc: URIRef) -> PlanExtraction:
+    """Read the plan elements of a document graph back into the extraction's dataclasses."""
+    elements: list[Element] = []
+    ids: dict[URIRef, str] = {}
+    nodes = []
+    for cls, kind in CLASS_KINDS.items():
+        for node in graph.subjects(RDF.type, cls):
+            if (node, SK.inDocument, doc) in graph and node not in ids:
+                ids[node] = f"{kind}-{len(ids)}"
+                nodes.append((node, kind))
+    for node, kind in nodes:
+        owners = [Owner(str(graph.value(a, RDFS.label)), "role") for a in graph.objects(node, SK.responsible)]
+        parent = graph.value(node, SK.contributesTo)
+        elements.append(
+            Element(
+                id=ids[node],
+                kind=kind,
+                text=str(graph.value(node, RDFS.label)),
+                block=0,
+                char_start=int(graph.value(node, SK.charStart) or 0),
+                char_end=int(graph.value(node, SK.charEnd) or 0),
+                page=None,
+                parent=ids.get(parent) if parent is not None else None,
+                owners=owners,
+                deadline=str(graph.value(node, SK.deadline)) if graph.value(node, SK.deadline) else None,
+                frequency=str(graph.value(node, SK.frequency)) if graph.value(node, SK.frequency) else None,
+            )
+        )
+    elements.sort(key=lambda e: e.char_start)
+    return PlanExtraction(elements=elements)
+
+
 def evaluate(pairs: list[tuple[Path, dict]], manifest: dict) -> dict:
     """Score every (file, gold) pair; return the report."""
     context = load_context(Store(ROOT / ".eval-store-unused"))
     legal, sdg, items = Counts(), Counts(), Counts()
     organisations = []
+    plan_reports = []
     for path, gold in pairs:
         doc = read_document(path, known=manifest.get(path.name))
         graph = build_document_graph(doc, context)
@@ -188,6 +238,7 @@ def evaluate(pairs: list[tuple[Path, dict]], manifest: dict) -> dict:
         legal.add_sets(graph_provisions(graph, iri), gold_provisions(gold), path.name)
         sdg.add_sets(graph_sdg(graph, iri), gold_sdg(gold), path.name)
         score_agenda_items(graph_agenda_items(graph, iri), gold["agenda_items"], items, path.name)
+        plan_reports.append(score_plan(gold, plan_from_graph(graph, iri)))
         label, kod = graph_organisation(graph, iri)
         organisations.append(
             {
@@ -203,6 +254,7 @@ def evaluate(pairs: list[tuple[Path, dict]], manifest: dict) -> dict:
         "legal_references": legal.scores() | {"misses": legal.misses},
         "sdg_mentions": sdg.scores() | {"misses": sdg.misses},
         "agenda_items": items.scores() | {"misses": items.misses},
+        "plan": combine(plan_reports),
         "organisation": {
             "right": sum(o["right"] for o in organisations),
             "documents": len(organisations),

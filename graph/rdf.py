@@ -23,6 +23,15 @@ from ingest.model import ParsedDocument
 from ontology import DOCTYPE, DOCUMENT_TYPES, RPUBL, SK, bind_prefixes
 
 SKOLLAGEN = "2010:800"
+PLAN_CLASSES = {
+    "vision": SK.Vision,
+    "goal": SK.Goal,
+    "priority_area": SK.PriorityArea,
+    "strategy": SK.Strategy,
+    "activity": SK.Activity,
+    "challenge": SK.Challenge,
+    "forum": SK.Forum,
+}
 
 
 @dataclass
@@ -62,6 +71,7 @@ class DocumentGraphBuilder:
         self._passage_starts = [p.char_start for p in self.passages]
         self.date = document_date(doc)
         self.organisation: URIRef | None = None
+        self._found_citations: list[tuple[int, Citation]] | None = None
 
     # --- lookups ------------------------------------------------------------------------------------------
 
@@ -125,6 +135,12 @@ class DocumentGraphBuilder:
             g.add((node, SK.charStart, Literal(passage.char_start)))
             g.add((node, SK.charEnd, Literal(passage.char_end)))
 
+    @property
+    def _citations(self) -> list[tuple[int, Citation]]:
+        if self._found_citations is None:
+            self._found_citations = self.citations()
+        return self._found_citations
+
     def citations(self) -> list[tuple[int, Citation]]:
         """Legal citations per passage; a bare "3 §" takes its chapter from the headings above it."""
         found: list[tuple[int, Citation]] = []
@@ -142,7 +158,7 @@ class DocumentGraphBuilder:
         """dcterms:references from passages to provisions; cited skollagen paragraphs with their text."""
         g = self.graph
         on = self.date or self.context.today
-        for index, citation in self.citations():
+        for index, citation in self._citations:
             target = URIRef(citation.iri)
             g.add((self.passage_iris[index], DCTERMS.references, target))
             if citation.sfs == SKOLLAGEN and citation.chapter and citation.paragraph and self.context.statute:
@@ -256,6 +272,68 @@ class DocumentGraphBuilder:
         if index is not None:
             self.graph.add((node, PROV.wasDerivedFrom, self.passage_iris[index]))
 
+    def element_node(self, element_id: str) -> URIRef:
+        """The IRI of a plan element by its extraction id ("activity-3")."""
+        kind, _, number = element_id.rpartition("-")
+        return element_iri(self.iri, kind.replace("_", "-"), int(number))
+
+    def add_plan(self) -> None:
+        """Plan elements with links, owners, deadlines and frequencies, each derived from its passage."""
+        from graph.plan import extract_plan
+
+        g = self.graph
+        extraction = extract_plan(self.doc, reference_date=self.date)
+        for element in extraction.elements:
+            node = self.element_node(element.id)
+            g.add((node, RDF.type, PLAN_CLASSES[element.kind]))
+            g.add((node, RDFS.label, Literal(element.text)))
+            g.add((node, SK.inDocument, self.iri))
+            g.add((node, SK.charStart, Literal(element.char_start)))
+            g.add((node, SK.charEnd, Literal(element.char_end)))
+            if element.page is not None:
+                g.add((node, SK.page, Literal(element.page)))
+            self._derived(node, element.char_start)
+            if element.parent:
+                g.add((node, SK.contributesTo, self.element_node(element.parent)))
+            for challenge in element.addresses:
+                g.add((node, SK.addresses, self.element_node(challenge)))
+            for owner in element.owners:
+                g.add((node, SK.responsible, self._agent(owner.label, owner.kind)))
+            if element.deadline:
+                g.add((node, SK.deadline, Literal(element.deadline)))
+            if element.due_date:
+                g.add((node, SK.dueDate, Literal(element.due_date, datatype=XSD.date)))
+            if element.frequency:
+                g.add((node, SK.frequency, Literal(element.frequency)))
+            if element.kind in ("activity", "strategy", "goal", "priority_area", "vision"):
+                self._cite_from_element(node, element.char_start, element.char_end)
+
+    def _cite_from_element(self, node: URIRef, start: int, end: int) -> None:
+        """The element states what its passage cites inside the element's own span: it references it too."""
+        for index, citation in self._citations:
+            passage = self.passages[index]
+            absolute = passage.char_start + citation.char_start
+            if start <= absolute < end:
+                self.graph.add((node, DCTERMS.references, URIRef(citation.iri)))
+
+    def _agent(self, label: str, kind: str) -> URIRef:
+        """An owner node: an org:Role, a body (org:OrganizationalUnit), an organisation or a foaf:Person."""
+        g = self.graph
+        scope = self.organisation or self.iri
+        if kind == "person":
+            node = agent_iri(scope, "person", label)
+            g.add((node, RDF.type, FOAF.Person))
+        elif kind == "role":
+            node = agent_iri(scope, "role", label)
+            g.add((node, RDF.type, ORG.Role))
+        elif kind == "body":
+            return self._body(label)
+        else:
+            node = organisation_iri(label)
+            g.add((node, RDF.type, ORG.Organization))
+        g.add((node, RDFS.label, Literal(label)))
+        return node
+
     def build(self) -> Graph:
         """Run every step and return the graph."""
         self.add_document()
@@ -263,6 +341,7 @@ class DocumentGraphBuilder:
         self.add_legal_references()
         self.add_sdg_mentions()
         self.add_protocol()
+        self.add_plan()
         return self.graph
 
 
