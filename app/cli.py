@@ -107,7 +107,7 @@ def _report(report, verb: str) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """(Re)build the store from a corpus folder, incrementally."""
-    from app.pipeline import build_corpus, corpus_files
+    from app.pipeline import Services, build_corpus, corpus_files
     from ingest.model import IngestError
     from ingest.reader import ReadOptions
 
@@ -116,7 +116,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UserError(f"{corpus}: no such corpus folder")
     bar, step = _progress(len(corpus_files(corpus)), "build")
     try:
-        report = build_corpus(_store(args), corpus, ReadOptions(max_pages=args.max_pages), args.force, step)
+        store = _store(args)
+        services = Services(store, use_model=not args.no_model)
+        report = build_corpus(
+            store, corpus, ReadOptions(max_pages=args.max_pages), args.force, step, services
+        )
     except IngestError as error:
         raise UserError(str(error)) from error
     finally:
@@ -126,13 +130,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Ingest files into the store, replacing a file already there."""
-    from app.pipeline import add_files
+    from app.pipeline import Services, add_files
     from ingest.reader import ReadOptions
 
     bar, step = _progress(len(args.files), "add")
+    store = _store(args)
+    options = ReadOptions(max_pages=args.max_pages)
     try:
         report = add_files(
-            _store(args), args.files, None, ReadOptions(max_pages=args.max_pages), args.force, step
+            store, args.files, None, options, args.force, step, Services(store, not args.no_model)
         )
     finally:
         bar.close()
@@ -244,12 +250,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="(re)build the store from a corpus folder, incrementally")
     p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
     p.add_argument("--force", action="store_true", help="re-extract every file, changed or not")
+    p.add_argument("--no-model", action="store_true", help="skip the embedding model's work (inferred links)")
     p.add_argument("--max-pages", type=int, default=max_pages, help="refuse PDFs with more pages")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("add", help="ingest files (.pdf, .txt, .md); a stored file is replaced")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--force", action="store_true", help="re-extract even if unchanged")
+    p.add_argument("--no-model", action="store_true", help="skip the embedding model's work (inferred links)")
     p.add_argument("--max-pages", type=int, default=max_pages, help="refuse PDFs with more pages")
     p.set_defaults(func=cmd_add)
 

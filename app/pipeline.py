@@ -41,6 +41,45 @@ class RunReport:
 Progress = Callable[[str], None]
 
 
+class Services:
+    """What ingestion needs beyond the graph layer: the embedding model's work (inferred SDG links).
+
+    Everything that loads the model is created on first use, so a run where every file is unchanged never
+    loads it. ``use_model=False`` skips the model's work altogether (quick builds; the graph is complete
+    except for the inferred links).
+    """
+
+    def __init__(self, store: Store, use_model: bool = True):
+        self.store = store
+        self.use_model = use_model
+        self._aligner = None
+
+    @property
+    def aligner(self):
+        """The SDG aligner (target vectors cached in the store's search folder)."""
+        if self._aligner is None:
+            import json
+
+            from search.alignment import SdgAligner, sdg_targets
+            from search.model import embed_queries
+
+            sdg = json.loads((self.store.reference_dir() / "sdg.json").read_text("utf-8"))
+            self._aligner = SdgAligner(
+                sdg_targets(sdg), embed_queries, cache_dir=self.store.folder / "search"
+            )
+        return self._aligner
+
+    def enrich(self, doc: ParsedDocument, graph) -> None:
+        """Add what needs the model to a document graph (inferred SDG links)."""
+        if not self.use_model:
+            return
+        from graph.iris import document_iri
+        from search.alignment import align_document_graph
+
+        count = align_document_graph(graph, document_iri(doc.source_file), self.aligner)
+        log.debug("%s: %d inferred Agenda 2030 links", doc.source_file, count)
+
+
 def load_context(store: Store) -> Context:
     """Load the reference data the document graphs are built against."""
     import json
@@ -69,6 +108,7 @@ def ingest_file(
     known: DocumentMetadata | None = None,
     options: ReadOptions | None = None,
     force: bool = False,
+    services: Services | None = None,
 ) -> tuple[str, ParsedDocument | None]:
     """Read one file into the store; return ("added"|"replaced"|"unchanged", the parsed document or None)."""
     path = path.resolve()
@@ -79,6 +119,8 @@ def ingest_file(
         return "unchanged", None
     doc = read_document(path, options, known)
     graph = build_document_graph(doc, context)
+    if services is not None:
+        services.enrich(doc, graph)
     entry = DocumentEntry(
         source_file=doc.source_file,
         sha256=doc.sha256,
@@ -114,6 +156,7 @@ def add_files(
     options: ReadOptions | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    services: Services | None = None,
 ) -> RunReport:
     """Ingest files into the store; a file already stored is replaced, an unchanged one skipped."""
     report = RunReport()
@@ -124,7 +167,7 @@ def add_files(
         if progress:
             progress(path.name)
         try:
-            status, _ = ingest_file(store, path, context, manifest.get(path.name), options, force)
+            status, _ = ingest_file(store, path, context, manifest.get(path.name), options, force, services)
         except IngestError as error:
             log.error("%s", error)
             report.errors.append(error)
@@ -146,6 +189,7 @@ def build_corpus(
     options: ReadOptions | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    services: Services | None = None,
 ) -> RunReport:
     """(Re)build the store from a corpus folder, incrementally; documents whose files left the folder go."""
     corpus = corpus.resolve()
@@ -158,7 +202,7 @@ def build_corpus(
     manifest_path = corpus / MANIFEST_NAME
     manifest = load_manifest(manifest_path) if manifest_path.exists() else {}
     files = corpus_files(corpus)
-    report = add_files(store, files, manifest, options, force, progress)
+    report = add_files(store, files, manifest, options, force, progress, services)
     present = {path.name for path in files}
     for name, entry in store.documents().items():
         if Path(entry.origin).parent == corpus and name not in present:

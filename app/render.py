@@ -20,6 +20,8 @@ def render_parsed(doc: ParsedDocument) -> str:
         )
     if doc.furniture:
         out.append("furniture (removed): " + " | ".join(doc.furniture))
+    for note in doc.notes:
+        out.append(f"note: {note}")
     for warning in doc.warnings:
         out.append(f"warning: {warning}")
     out.append("")

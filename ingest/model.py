@@ -87,6 +87,7 @@ class Reading:
     # Running headers, footers and letterheads taken out of the content (distinct, first seen first). They
     # are not content, but often name the organisation and the document kind: metadata inference reads them.
     furniture: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the reader read it ("read as a web transcript")
 
 
 @dataclass
@@ -103,6 +104,7 @@ class ParsedDocument:
     dates: list[DateMention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     furniture: list[str] = field(default_factory=list)  # removed running headers/footers/letterheads
+    notes: list[str] = field(default_factory=list)  # how the reader read it (not problems)
 
     def page_at(self, offset: int) -> int | None:
         """Return the 1-based page that holds a character offset of the text, or None."""

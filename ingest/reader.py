@@ -45,6 +45,7 @@ def reread_if_transcript(reading: Reading) -> Reading:
     again = parse_text(BLOCK_SEPARATOR.join(texts), markdown=False)
     again.warnings[:0] = reading.warnings
     again.furniture[:0] = [text for text in reading.furniture if text not in again.furniture]
+    again.notes[:0] = reading.notes
     return again
 
 
@@ -94,11 +95,14 @@ def read_document(
         blocks=blocks,
         warnings=warnings,
         furniture=reading.furniture,
+        notes=reading.notes,
     )
     doc.dates = find_dates(text)
     doc.metadata = merge_metadata(known, infer_metadata(doc))
     for warning in warnings:
         log.warning("%s: %s", path.name, warning)
+    for note in reading.notes:
+        log.info("%s: %s", path.name, note)
     return doc
 
 

@@ -422,10 +422,10 @@ def parse_transcript(lines: list[str]) -> Reading:
         parser.add_page(number, texts[0])
         for more in texts[1:]:
             parser.segment(more, number)
-    warnings = []
+    notes = []
     if pages:
-        warnings.append(
+        notes.append(
             f"read as a web transcript of a scanned document ({len(pages)} pages): page headers, "
             "signature boxes and the website's furniture were removed; OCR errors are kept as written"
         )
-    return Reading(parser.blocks, warnings, list(parser.letterheads))
+    return Reading(parser.blocks, [], list(parser.letterheads), notes)

@@ -1,8 +1,8 @@
 """Inferred Agenda 2030 links: plan goals and strategies to the SDG targets they serve, by embedding.
 
 The model is multilingual-e5-small (cross-lingual: plan statements are Swedish, most target texts English).
-Both sides are embedded with the "query: " prefix, as e5 advises for symmetric similarity; on the calibration set
-this beat "passage: " targets (F0.5 0.58 vs 0.47–0.59 with lower recall).
+Both sides are embedded with the "query: " prefix, as e5 advises for symmetric similarity; on the calibration
+set this beat "passage: " targets (F0.5 0.58 vs 0.47–0.59 with lower recall).
 Raw cosine similarities of e5 sit in a narrow band (0.78–0.87 for anything), so a statement's similarity to
 each target is standardised against its similarities to all 169 targets (a z-score): a target links when it
 stands out for this statement, not merely when the statement is "about something". The method and threshold
@@ -111,6 +111,28 @@ def links_from_scores(
             ]
         )
     return result
+
+
+def confidence(score: float, calibration: Calibration) -> float:
+    """A score in [0, 1] for the graph (sk:score): a logistic centred on the calibrated threshold (= 0.5)."""
+    scale = 2.0 if calibration.method == "zscore" else 50.0
+    return float(1.0 / (1.0 + np.exp(-scale * (score - calibration.threshold))))
+
+
+def align_document_graph(graph, document, aligner: SdgAligner) -> int:
+    """Add inferred SDG links for a document graph's goals and strategies; return how many were written."""
+    from rdflib import URIRef
+
+    from graph.alignments import Alignment, add_alignments, statements_to_align
+
+    statements = statements_to_align(graph, document)
+    links = aligner.align([label for _, label in statements])
+    alignments = [
+        Alignment(node, URIRef(link.iri), confidence(link.score, aligner.calibration), "embedding")
+        for (node, _), found in zip(statements, links, strict=True)
+        for link in found
+    ]
+    return add_alignments(graph, document, alignments)
 
 
 class SdgAligner:

@@ -52,7 +52,7 @@ def test_decode_text(case):
 @pytest.mark.parametrize("case", PARSE, ids=lambda c: c["name"])
 def test_parse_text(case):
     reading = parse_text(case["input"], markdown=case.get("markdown", False))
-    blocks, warnings = reading.blocks, reading.warnings
+    blocks, warnings = reading.blocks, reading.warnings + reading.notes
     if "furniture" in case:
         assert reading.furniture == case["furniture"]
     assert [(b.kind.value, b.text) for b in blocks] == [(e["kind"], e["text"]) for e in case["blocks"]]
@@ -73,7 +73,7 @@ def test_parse_text(case):
 def _parse_seed(name: str):
     raw, warnings = decode_text((SEEDS / name).read_bytes(), name)
     reading = parse_text(raw, markdown=False)
-    blocks, more = reading.blocks, reading.warnings
+    blocks, more = reading.blocks, reading.warnings + reading.notes
     assign_sections(blocks)
     assemble(blocks)
     return blocks, warnings + more
