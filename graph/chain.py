@@ -1,0 +1,743 @@
+"""The styrkedja: a networkx projection of the graph and the chain through one node (`styrkedja trace`).
+
+Pure over an rdflib Graph or Dataset (contract terms, ../shared/CONTRACT.md). :class:`ChainGraph` reads the
+plan elements, agents, passages, documents, provisions and Agenda 2030 nodes once and projects them onto a
+``networkx.MultiDiGraph`` whose edges keep the RDF direction (subject -> object) and carry a ``relation``:
+
+    contributesTo  element -> element        addresses   strategy -> challenge
+    responsible    activity -> agent         references  passage/element -> provision or SDG goal/target
+    alignment      element -> SDG (score)    inDocument  element/passage -> document
+    derivedFrom    element -> passage        broader     SDG target -> SDG goal
+    forum          element -> forum (a forum stated inside the element's span or passage)
+
+:func:`trace` walks it: up from an element to what it contributes to (strategy, goals, priority area, vision),
+the challenges it answers and the laws and SDG goals/targets the chain cites (``references``, explicit) or is
+inferred to serve (``alignment``); down to sub-goals, strategies, activities, owners and forums. From a
+provision or an SDG goal/target it goes down to the passages and elements that cite it and their chains.
+
+Each step's ``relation`` says how the step's node relates to the node it was reached from (``via``); see
+``graph/chain.toml`` for the names and their Swedish wording.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
+
+from ontology import RPUBL, SK
+
+SDGO = "http://metadata.un.org/sdg/ontology#"
+SDG_BASE = "http://metadata.un.org/sdg"
+LAGEN = "https://lagen.nu/"
+
+# Plan element classes, most specific first (a PriorityArea may also be typed Goal).
+ELEMENT_TYPES: dict[URIRef, str] = {
+    SK.PriorityArea: "PriorityArea",
+    SK.Vision: "Vision",
+    SK.Goal: "Goal",
+    SK.Strategy: "Strategy",
+    SK.Activity: "Activity",
+    SK.Challenge: "Challenge",
+    SK.Forum: "Forum",
+}
+GOAL_TYPES = frozenset({"Goal", "PriorityArea"})
+AGENT_TYPES: dict[URIRef, str] = {
+    FOAF.Person: "Person",
+    ORG.Role: "Role",
+    ORG.OrganizationalUnit: "OrganizationalUnit",
+    ORG.Organization: "Organization",
+}
+SDG_TYPES: dict[URIRef, str] = {URIRef(SDGO + "Goal"): "SdgGoal", URIRef(SDGO + "Target"): "SdgTarget"}
+TARGET_TYPES = frozenset({"Provision", "Reference", "SdgGoal", "SdgTarget", "Agenda2030"})
+SK_FROM = SK["from"]
+
+
+class ChainError(Exception):
+    """A node that cannot be resolved (unknown, or ambiguous with the candidates named)."""
+
+
+@dataclass
+class NodeInfo:
+    """What the projection knows about one node."""
+
+    iri: str
+    type: str
+    label: str
+    document: str | None = None
+    passage: str | None = None  # prov:wasDerivedFrom
+    char_start: int | None = None
+    char_end: int | None = None
+    page: int | None = None
+    deadline: str | None = None
+    due_date: str | None = None
+
+
+@dataclass
+class PassageInfo:
+    """A passage: the unit of evidence."""
+
+    iri: str
+    document: str
+    text: str
+    page: int | None = None
+    section: str | None = None
+    char_start: int | None = None
+    char_end: int | None = None
+
+
+@dataclass
+class DocumentInfo:
+    """A document node with what gap rules and renderings need."""
+
+    iri: str
+    source_file: str
+    title: str
+    kind: str = "annat"
+    date: str | None = None  # dcterms:date
+    temporal: str | None = None
+    publisher: str | None = None
+
+
+@dataclass
+class Step:
+    """One step of a trace (contract: iri, type, label, relation, quote, page, source_file, ...)."""
+
+    iri: str
+    type: str
+    label: str
+    relation: str
+    via: str | None = None
+    quote: str | None = None
+    page: int | None = None
+    source_file: str | None = None
+    owners: list[str] | None = None
+    deadline: str | None = None
+    due_date: str | None = None
+    score: float | None = None
+    method: str | None = None
+
+
+@dataclass
+class Trace:
+    """The chain through one node: the node, the steps up and the steps down."""
+
+    node: Step
+    up: list[Step] = field(default_factory=list)
+    down: list[Step] = field(default_factory=list)
+
+
+# --- reading the RDF ----------------------------------------------------------------------------------------
+
+
+def _triples(graph: Graph, s=None, p=None, o=None) -> Iterator[tuple]:
+    """Triples of a Graph, or of every named graph of a Dataset (whatever its default-graph setting)."""
+    if isinstance(graph, Dataset):
+        seen = set()
+        for subject, predicate, obj, _ in graph.quads((s, p, o, None)):
+            if (subject, predicate, obj) not in seen:
+                seen.add((subject, predicate, obj))
+                yield subject, predicate, obj
+    else:
+        yield from graph.triples((s, p, o))
+
+
+def _label(literals: Iterable[Literal]) -> str | None:
+    """Prefer a Swedish label, then one without language, then any."""
+    found = [x for x in literals if isinstance(x, Literal)]
+    for wanted in ("sv", None):
+        for literal in found:
+            if literal.language == wanted:
+                return str(literal)
+    return str(found[0]) if found else None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def swedish_names() -> dict[str, dict[str, str]]:
+    """Swedish names of step types and relations (graph/chain.toml)."""
+    with open(Path(__file__).with_name("chain.toml"), "rb") as handle:
+        return tomllib.load(handle)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Shorten a label at a word boundary with an ellipsis ("Utarbeta en plan för analys…")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,.;:–-")
+    return cut + "…"
+
+
+class ChainGraph:
+    """The projection of an RDF graph onto nodes and relations, with lookups for evidence."""
+
+    def __init__(self, graph: Graph):
+        self.rdf = graph
+        self.nodes: dict[str, NodeInfo] = {}
+        self.passages: dict[str, PassageInfo] = {}
+        self.documents: dict[str, DocumentInfo] = {}
+        self.g = nx.MultiDiGraph()
+        self._read()
+
+    # --- construction -------------------------------------------------------------------------------------
+
+    def _labels(self, subject) -> str | None:
+        return _label(o for _, _, o in _triples(self.rdf, subject, RDFS.label, None))
+
+    def _value(self, subject, predicate):
+        for _, _, o in _triples(self.rdf, subject, predicate, None):
+            return o
+        return None
+
+    def _read(self) -> None:
+        self._read_documents()
+        self._read_passages()
+        self._read_elements()
+        self._read_agents()
+        self._read_edges()
+        self._read_references()
+        self._read_alignments()
+        self._link_forums()
+
+    def _add_node(self, info: NodeInfo) -> None:
+        self.nodes[info.iri] = info
+        self.g.add_node(info.iri, type=info.type)
+
+    def _read_documents(self) -> None:
+        for doc, _, _ in _triples(self.rdf, None, RDF.type, SK.Document):
+            iri = str(doc)
+            kind_node = self._value(doc, SK.documentType)
+            kind = "annat"
+            if kind_node is not None:
+                notation = self._value(kind_node, SKOS.notation)
+                fallback = str(kind_node).rstrip("/").rsplit("/", 1)[-1]
+                kind = str(notation) if notation is not None else fallback
+            source = self._value(doc, SK.sourceFile)
+            title = self._value(doc, DCTERMS.title)
+            date = self._value(doc, DCTERMS.date)
+            temporal = self._value(doc, DCTERMS.temporal)
+            publisher = self._value(doc, DCTERMS.publisher)
+            info = DocumentInfo(
+                iri=iri,
+                source_file=str(source) if source is not None else iri.rsplit("/", 1)[-1],
+                title=str(title) if title is not None else iri.rsplit("/", 1)[-1],
+                kind=kind,
+                date=str(date) if date is not None else None,
+                temporal=str(temporal) if temporal is not None else None,
+                publisher=str(publisher) if publisher is not None else None,
+            )
+            self.documents[iri] = info
+            self._add_node(NodeInfo(iri, "Document", info.title, document=iri))
+
+    def _read_passages(self) -> None:
+        texts = {str(s): str(o) for s, _, o in _triples(self.rdf, None, SK.text, None)}
+        for passage, _, _ in _triples(self.rdf, None, RDF.type, SK.Passage):
+            iri = str(passage)
+            doc = self._value(passage, SK.inDocument)
+            section = self._value(passage, SK.section)
+            self.passages[iri] = PassageInfo(
+                iri=iri,
+                document=str(doc) if doc is not None else "",
+                text=texts.get(iri, ""),
+                page=_int(self._value(passage, SK.page)),
+                section=str(section) if section is not None else None,
+                char_start=_int(self._value(passage, SK.charStart)),
+                char_end=_int(self._value(passage, SK.charEnd)),
+            )
+
+    def _read_elements(self) -> None:
+        types: dict[str, str] = {}
+        for cls, name in ELEMENT_TYPES.items():  # most specific class first: the first one found wins
+            for subject, _, _ in _triples(self.rdf, None, RDF.type, cls):
+                types.setdefault(str(subject), name)
+        for iri, kind in types.items():
+            node = URIRef(iri)
+            doc = self._value(node, SK.inDocument)
+            passage = self._value(node, PROV.wasDerivedFrom)
+            deadline = self._value(node, SK.deadline)
+            due = self._value(node, SK.dueDate)
+            self._add_node(
+                NodeInfo(
+                    iri=iri,
+                    type=kind,
+                    label=" ".join((self._labels(node) or "").split()),
+                    document=str(doc) if doc is not None else None,
+                    passage=str(passage) if passage is not None else None,
+                    char_start=_int(self._value(node, SK.charStart)),
+                    char_end=_int(self._value(node, SK.charEnd)),
+                    page=_int(self._value(node, SK.page)),
+                    deadline=str(deadline) if deadline is not None else None,
+                    due_date=str(due) if due is not None else None,
+                )
+            )
+
+    def _read_agents(self) -> None:
+        agents = {str(o) for _, _, o in _triples(self.rdf, None, SK.responsible, None)}
+        for agent in agents:
+            node = URIRef(agent)
+            kinds = {o for _, _, o in _triples(self.rdf, node, RDF.type, None)}
+            kind = next((name for cls, name in AGENT_TYPES.items() if cls in kinds), "Organization")
+            self._add_node(NodeInfo(agent, kind, self._labels(node) or agent.rsplit("/", 1)[-1]))
+
+    def _edge(self, s: str, o: str, relation: str, **data) -> None:
+        if s in self.g and o in self.g:
+            self.g.add_edge(s, o, key=relation, relation=relation, **data)
+
+    def _read_edges(self) -> None:
+        for predicate, relation in (
+            (SK.contributesTo, "contributesTo"),
+            (SK.addresses, "addresses"),
+            (SK.responsible, "responsible"),
+        ):
+            for s, _, o in _triples(self.rdf, None, predicate, None):
+                self._edge(str(s), str(o), relation)
+        for iri, info in self.nodes.items():
+            if info.document and info.type != "Document":
+                self._edge(iri, info.document, "inDocument")
+
+    def _target_node(self, iri: str) -> None:
+        """Add a provision, reference or Agenda 2030 node (once) with its label and type."""
+        if iri in self.nodes:
+            return
+        node = URIRef(iri)
+        kinds = {o for _, _, o in _triples(self.rdf, node, RDF.type, None)}
+        kind = next((name for cls, name in SDG_TYPES.items() if cls in kinds), None)
+        if kind is None:
+            if iri.rstrip("/") == SDG_BASE:
+                kind = "Agenda2030"
+            elif iri.startswith(SDG_BASE + "/"):
+                kind = "SdgTarget" if "." in iri.rsplit("/", 1)[-1] else "SdgGoal"
+            elif iri.startswith(LAGEN) or RPUBL.Paragraf in kinds:
+                kind = "Provision"
+            else:
+                kind = "Reference"
+        label = self._labels(node)
+        if label is None:
+            label = "Agenda 2030" if kind == "Agenda2030" else iri.rsplit("/", 1)[-1]
+        self._add_node(NodeInfo(iri, kind, label))
+        if kind == "SdgTarget":
+            for _, _, broader in _triples(self.rdf, node, SKOS.broader, None):
+                self._target_node(str(broader))
+                self._edge(iri, str(broader), "broader")
+
+    def _read_references(self) -> None:
+        for s, _, o in _triples(self.rdf, None, DCTERMS.references, None):
+            subject = str(s)
+            if subject not in self.nodes and subject not in self.passages:
+                continue
+            self._target_node(str(o))
+            if subject in self.passages and subject not in self.g:
+                self.g.add_node(subject, type="Passage")
+            self._edge(subject, str(o), "references")
+
+    def _read_alignments(self) -> None:
+        for alignment, _, _ in _triples(self.rdf, None, RDF.type, SK.Alignment):
+            source, target = self._value(alignment, SK_FROM), self._value(alignment, SK.to)
+            if source is None or target is None:
+                continue
+            score = self._value(alignment, SK.score)
+            method = self._value(alignment, SK.method)
+            self._target_node(str(target))
+            if str(source) in self.passages and str(source) not in self.g:
+                self.g.add_node(str(source), type="Passage")
+            self._edge(
+                str(source),
+                str(target),
+                "alignment",
+                score=float(score) if score is not None else None,
+                method=str(method) if method is not None else None,
+                node=str(alignment),
+            )
+
+    def _link_forums(self) -> None:
+        """A forum stated inside an element's span (or its passage) is that element's forum."""
+        elements = [n for n in self.nodes.values() if n.type not in ("Forum", "Document") and n.document]
+        for forum in (n for n in self.nodes.values() if n.type == "Forum"):
+            for element in elements:
+                if element.document != forum.document or element.type not in ("Activity", "Strategy"):
+                    continue
+                inside = (
+                    None not in (element.char_start, element.char_end, forum.char_start)
+                    and element.char_start <= forum.char_start < element.char_end
+                )
+                if inside or (forum.passage and forum.passage == element.passage):
+                    self._edge(element.iri, forum.iri, "forum")
+
+    # --- lookups ------------------------------------------------------------------------------------------
+
+    def out(self, iri: str, relation: str) -> list[str]:
+        """Targets of a node's out-edges with a relation, in a stable order."""
+        if iri not in self.g:
+            return []
+        return sorted({v for _, v, k in self.g.out_edges(iri, keys=True) if k == relation}, key=_natural)
+
+    def into(self, iri: str, relation: str) -> list[str]:
+        """Sources of a node's in-edges with a relation, in a stable order."""
+        if iri not in self.g:
+            return []
+        return sorted({u for u, _, k in self.g.in_edges(iri, keys=True) if k == relation}, key=_natural)
+
+    def edge_data(self, s: str, o: str, relation: str) -> dict:
+        """The data of one edge (empty when absent)."""
+        return dict(self.g.get_edge_data(s, o, key=relation) or {})
+
+    def relation_view(self, relation: str) -> nx.DiGraph:
+        """A DiGraph of one relation's edges (for ancestors/descendants)."""
+        view = nx.DiGraph()
+        view.add_nodes_from(self.g.nodes)
+        view.add_edges_from((u, v) for u, v, k in self.g.edges(keys=True) if k == relation)
+        return view
+
+    def elements(self, document: str | None = None, types: Iterable[str] | None = None) -> list[NodeInfo]:
+        """Plan elements, optionally of one document and of some types, in IRI order."""
+        wanted = set(types) if types is not None else set(ELEMENT_TYPES.values())
+        found = [
+            n for n in self.nodes.values()
+            if n.type in wanted and (document is None or n.document == document)
+        ]
+        return sorted(found, key=lambda n: _natural(n.iri))
+
+    def owners(self, iri: str) -> list[str]:
+        """Labels of an element's responsible agents."""
+        return [self.nodes[a].label for a in self.out(iri, "responsible")]
+
+    def quote(self, iri: str) -> tuple[str | None, int | None, str | None]:
+        """(quote, page, source_file) evidencing a node: its exact span of its passage, else the passage."""
+        if iri in self.passages:
+            passage = self.passages[iri]
+            doc = self.documents.get(passage.document)
+            return passage.text, passage.page, doc.source_file if doc else None
+        info = self.nodes.get(iri)
+        if info is None:
+            return None, None, None
+        doc = self.documents.get(info.document or "")
+        source = doc.source_file if doc else None
+        passage = self.passages.get(info.passage or "")
+        if passage is None:
+            return (info.label or None), info.page, source
+        page = info.page if info.page is not None else passage.page
+        if None not in (info.char_start, info.char_end, passage.char_start):
+            start, end = info.char_start - passage.char_start, info.char_end - passage.char_start
+            span = passage.text[start:end] if 0 <= start < end <= len(passage.text) else ""
+            if span.strip() and _squash(span) == _squash(info.label):
+                return span.strip(), page, source
+        if _squash(info.label) and _squash(info.label) in _squash(passage.text):
+            return passage.text, page, source
+        # A heading (not a passage) states the element: its own text is the quote.
+        return info.label or None, page, source
+
+    def document_of(self, iri: str) -> DocumentInfo | None:
+        """The document a node or passage belongs to."""
+        if iri in self.passages:
+            return self.documents.get(self.passages[iri].document)
+        info = self.nodes.get(iri)
+        return self.documents.get(info.document or "") if info else None
+
+    # --- resolving a node ---------------------------------------------------------------------------------
+
+    def resolve(self, node: str) -> str:
+        """An IRI, else an exact label, else a case-insensitive one, else a unique substring (ChainError)."""
+        node = node.strip()
+        if node in self.nodes:
+            return node
+        if node in self.passages:
+            return node
+        candidates = list(self.nodes.values())
+        for test in (
+            lambda n: n.label == node,
+            lambda n: n.label.casefold() == node.casefold(),
+            lambda n: re.search(r"(?<!\w)" + re.escape(node.casefold()), n.label.casefold()) is not None,
+            lambda n: node.casefold() in n.label.casefold(),
+        ):
+            found = [n for n in candidates if n.label and test(n)]
+            if len(found) == 1:
+                return found[0].iri
+            if len(found) > 1:
+                raise ChainError(self._ambiguous(node, found))
+        if re.match(r"^[a-z][a-z0-9+.-]*:", node):
+            raise ChainError(f"{node}: no such node in the store")
+        raise ChainError(f"”{node}”: no node has that label (try part of a goal, strategy or activity)")
+
+    def _ambiguous(self, node: str, found: list[NodeInfo]) -> str:
+        shown = []
+        for info in sorted(found, key=lambda n: (n.type, _natural(n.iri)))[:5]:
+            doc = self.documents.get(info.document or "")
+            where = f", {doc.source_file}" if doc else ""
+            shown.append(f"{info.type} ”{shorten(info.label, 50)}”{where} <{info.iri}>")
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        return f"”{node}” matches {len(found)} nodes: " + "; ".join(shown) + more
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
+
+
+def _natural(iri: str) -> tuple:
+    """Sort key that orders ".../activity/10" after ".../activity/9"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", iri))
+
+
+# --- trace ------------------------------------------------------------------------------------------------
+
+
+class _Walk:
+    """Collects steps once per node for one direction of a trace."""
+
+    def __init__(self, chain: ChainGraph, start: str):
+        self.chain = chain
+        self.steps: list[Step] = []
+        self.seen = {start}
+
+    def add(self, iri: str, relation: str, via: str | None, **extra) -> bool:
+        if iri in self.seen:
+            return False
+        self.seen.add(iri)
+        self.steps.append(make_step(self.chain, iri, relation, via, **extra))
+        return True
+
+
+def make_step(chain: ChainGraph, iri: str, relation: str, via: str | None = None, **extra) -> Step:
+    """A step for a node, with its evidence quote; activities carry owners, deadline and due date."""
+    if iri in chain.passages:
+        quote, page, source = chain.quote(iri)
+        label = shorten(quote or "", 80)
+        step = Step(iri, "Passage", label, relation, via, quote, page, source)
+    else:
+        info = chain.nodes[iri]
+        quote, page, source = (None, None, None)
+        if info.document and info.type != "Document":
+            quote, page, source = chain.quote(iri)
+        if info.type == "Document":
+            source = chain.documents[iri].source_file
+        step = Step(iri, info.type, info.label, relation, via, quote, page, source)
+        if info.type == "Activity":
+            step.owners = chain.owners(iri)
+            step.deadline = info.deadline
+            step.due_date = info.due_date
+    for key, value in extra.items():
+        setattr(step, key, value)
+    return step
+
+
+def _evidence_for(chain: ChainGraph, subject: str, target: str) -> dict:
+    """Quote and page for a reference step: the passage that states it (the subject's own, for elements)."""
+    if subject in chain.passages:
+        quote, page, source = chain.quote(subject)
+    else:
+        info = chain.nodes[subject]
+        passage = info.passage if info.passage in chain.passages else None
+        quote, page, source = chain.quote(passage) if passage else chain.quote(subject)
+    return {"quote": quote, "page": page, "source_file": source}
+
+
+def _references_of(chain: ChainGraph, element: str) -> list[tuple[str, str]]:
+    """(target, stated-by) explicit references of an element: its own, then its passage's."""
+    found = [(t, element) for t in chain.out(element, "references")]
+    passage = chain.nodes[element].passage
+    if passage:
+        found += [(t, passage) for t in chain.out(passage, "references") if (t, element) not in found]
+    return found
+
+
+def _up_from_element(chain: ChainGraph, start: str, walk: _Walk) -> None:
+    chain_nodes = [start]
+    queue = deque([start])
+    while queue:  # breadth-first: the nearest goal first
+        current = queue.popleft()
+        for parent in chain.out(current, "contributesTo"):
+            if walk.add(parent, "contributesTo", current):
+                chain_nodes.append(parent)
+                queue.append(parent)
+    for element in chain_nodes:
+        for challenge in chain.out(element, "addresses"):
+            walk.add(challenge, "addresses", element)
+    for element in chain_nodes:
+        for target, stated_by in _references_of(chain, element):
+            walk.add(target, "references", element, **_evidence_for(chain, stated_by, target))
+    for element in chain_nodes:
+        for target in chain.out(element, "alignment"):
+            data = chain.edge_data(element, target, "alignment")
+            walk.add(target, "alignment", element, score=data.get("score"), method=data.get("method"))
+    for step in list(walk.steps):
+        if step.type == "SdgTarget":
+            for goal in chain.out(step.iri, "broader"):
+                walk.add(goal, "broader", step.iri)
+
+
+def _down_from_element(chain: ChainGraph, start: str, walk: _Walk) -> None:
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        for child in chain.into(current, "addresses"):
+            if walk.add(child, "addressedBy", current):
+                queue.append(child)
+        for child in chain.into(current, "contributesTo"):
+            if walk.add(child, "contributor", current):
+                queue.append(child)
+        for agent in chain.out(current, "responsible"):
+            walk.add(agent, "responsible", current)
+        for forum in chain.out(current, "forum"):
+            walk.add(forum, "forum", current)
+
+
+def _down_from_target(chain: ChainGraph, start: str, walk: _Walk) -> None:
+    """From a provision or SDG goal/target: what cites it (and its targets), then those elements' chains."""
+    targets = [start] + chain.into(start, "broader")
+    citing: list[str] = []
+    for target in targets:
+        for subject in chain.into(target, "references"):
+            if walk.add(subject, "referencedBy", target):
+                citing.append(subject)
+        for subject in chain.into(target, "alignment"):
+            data = chain.edge_data(subject, target, "alignment")
+            if walk.add(subject, "alignment", target, score=data.get("score"), method=data.get("method")):
+                citing.append(subject)
+    elements: list[str] = []
+    for subject in citing:
+        if subject in chain.passages:
+            for info in chain.nodes.values():
+                if info.passage != subject or info.type == "Document":
+                    continue
+                if walk.add(info.iri, "derivedFrom", subject):
+                    elements.append(info.iri)
+        else:
+            elements.append(subject)
+    for element in elements:
+        for parent in nx.descendants(chain.relation_view("contributesTo"), element):
+            walk.add(parent, "contributesTo", element)
+        _down_from_element(chain, element, walk)
+
+
+def trace(graph: Graph | ChainGraph, node: str) -> Trace:
+    """The chain through a node (IRI or label): up to goals, law, Agenda 2030; down to activities, owners."""
+    chain = graph if isinstance(graph, ChainGraph) else ChainGraph(graph)
+    iri = chain.resolve(node)
+    start = make_step(chain, iri, "self")
+    result = Trace(node=start)
+    up, down = _Walk(chain, iri), _Walk(chain, iri)
+    kind = start.type
+    if kind == "Passage":
+        for target in chain.out(iri, "references"):
+            up.add(target, "references", iri, **_evidence_for(chain, iri, target))
+        for info in chain.nodes.values():
+            if info.passage == iri and info.type != "Document" and down.add(info.iri, "derivedFrom", iri):
+                _down_from_element(chain, info.iri, down)
+    elif kind in TARGET_TYPES:
+        for goal in chain.out(iri, "broader"):
+            up.add(goal, "broader", iri)
+        _down_from_target(chain, iri, down)
+    elif kind == "Document":
+        tops = [
+            info for info in chain.elements(document=iri)
+            if not chain.out(info.iri, "contributesTo") and not chain.into(info.iri, "forum")
+        ]
+        for info in sorted(tops, key=lambda n: n.type == "Challenge"):  # challenges last
+            if down.add(info.iri, "topLevel", iri):
+                _down_from_element(chain, info.iri, down)
+    elif kind in AGENT_TYPES.values():
+        for activity in chain.into(iri, "responsible"):
+            down.add(activity, "responsible", iri)
+    else:
+        _up_from_element(chain, iri, up)
+        _down_from_element(chain, iri, down)
+    result.up, result.down = up.steps, down.steps
+    return result
+
+
+# --- renderings -------------------------------------------------------------------------------------------
+
+STEP_KEYS = ("iri", "type", "label", "relation", "quote", "page", "source_file")
+
+
+def step_json(step: Step) -> dict:
+    """A step as the contract's JSON object (plus via; score/method on alignments; owners on activities)."""
+    data = {key: getattr(step, key) for key in STEP_KEYS}
+    data["via"] = step.via
+    if step.type == "Activity":
+        data["owners"] = list(step.owners or [])
+        data["deadline"] = step.deadline
+        data["due_date"] = step.due_date
+    if step.relation == "alignment":
+        data["score"] = step.score
+        data["method"] = step.method
+    return data
+
+
+def trace_json(result: Trace) -> dict:
+    """The trace as the contract's JSON: {"node": {iri, type, label}, "up": [steps], "down": [steps]}."""
+    node = {"iri": result.node.iri, "type": result.node.type, "label": result.node.label}
+    return {
+        "node": node,
+        "up": [step_json(s) for s in result.up],
+        "down": [step_json(s) for s in result.down],
+    }
+
+
+def _where(step: Step) -> str:
+    parts = [p for p in (step.source_file, f"s. {step.page}" if step.page is not None else None) if p]
+    return f"  [{', '.join(parts)}]" if parts else ""
+
+
+def _line(step: Step, names: dict, indent: str) -> list[str]:
+    kind = names["types"].get(step.type, step.type)
+    relation = names["relations"].get(step.relation, step.relation)
+    lines = [f"{indent}{relation} → {kind}: {shorten(step.label, 100)}{_where(step)}"]
+    if step.type == "Activity":
+        owners = ", ".join(step.owners or []) or "—"
+        deadline = step.deadline or "—"
+        if step.due_date:
+            deadline += f" ({step.due_date})"
+        lines.append(f"{indent}    ansvar: {owners} · klart: {deadline}")
+    if step.score is not None:
+        lines.append(f"{indent}    poäng {step.score:.2f}" + (f" ({step.method})" if step.method else ""))
+    if step.quote and _squash(step.quote) != _squash(step.label) and shorten(step.quote, 80) != step.label:
+        lines.append(f"{indent}    ”{shorten(step.quote, 160)}”")
+    return lines
+
+
+def _tree(steps: list[Step], root: str, names: dict) -> list[str]:
+    children: dict[str | None, list[Step]] = {}
+    for step in steps:
+        children.setdefault(step.via, []).append(step)
+    lines: list[str] = []
+
+    def walk(parent: str, depth: int) -> None:
+        for step in children.get(parent, []):
+            lines.extend(_line(step, names, "  " * depth))
+            walk(step.iri, depth + 1)
+
+    walk(root, 1)
+    return lines
+
+
+def render_trace(result: Trace) -> str:
+    """The trace as indented Swedish text for the terminal."""
+    names = swedish_names()
+    node = result.node
+    head = f"{names['types'].get(node.type, node.type)}: {node.label}{_where(node)}"
+    lines = [head]
+    if node.type == "Activity":
+        lines.append(f"  ansvar: {', '.join(node.owners or []) or '—'} · klart: {node.deadline or '—'}"
+                     + (f" ({node.due_date})" if node.due_date else ""))
+    if node.quote and _squash(node.quote) != _squash(node.label):
+        lines.append(f"  ”{shorten(node.quote, 160)}”")
+    lines.append("Uppåt:" if result.up else "Uppåt: —")
+    lines += _tree(result.up, node.iri, names)
+    lines.append("Nedåt:" if result.down else "Nedåt: —")
+    lines += _tree(result.down, node.iri, names)
+    return "\n".join(lines)
