@@ -1,4 +1,4 @@
-"""Calibrate the inferred Agenda 2030 links on the hand-labelled statements (search/data/sdg_calibration.toml).
+"""Calibrate the inferred Agenda 2030 links on hand-labelled statements (search/data/sdg_calibration.toml).
 
 For each scoring method (raw cosine; z-score of the cosine against all 169 targets) and a grid of thresholds,
 links are the targets above the threshold (at most MAX_LINKS per statement). Measured:
@@ -51,8 +51,13 @@ def evaluate(links, labels) -> dict:
     r = recalled / labelled if labelled else 1.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     f05 = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3), "f05": round(f05, 3),
-            "links": total}
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(f1, 3),
+        "f05": round(f05, 3),
+        "links": total,
+    }
 
 
 def grid(method: str, scores_cos) -> list[float]:
@@ -64,8 +69,12 @@ def grid(method: str, scores_cos) -> list[float]:
 
 def main() -> None:
     """Run the calibration; print JSON; with --write, save the chosen setting."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write", action="store_true", help=f"write the chosen setting to {CALIBRATION_FILE.name}")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--write", action="store_true", help=f"write the chosen setting to {CALIBRATION_FILE.name}"
+    )
     args = parser.parse_args()
     from search.model import embed_queries
 
@@ -91,16 +100,24 @@ def main() -> None:
         held = []
         for i in range(len(texts)):
             keep = [j for j in range(len(texts)) if j != i]
-            def f05_at(t, keep=keep, s=scores, c=cosines):
+
+            def f05_at(t, keep=keep, s=scores, c=cosines, method=method):
                 links = links_from_scores(s[keep], c[keep], targets, Calibration(method, t, MAX_LINKS))
                 return evaluate(links, [labels[j] for j in keep])["f05"]
+
             t_best = max(grid(method, scores), key=f05_at)
             held.append(links_from_scores(scores[[i]], cosines[[i]], targets, Calibration(method, t_best))[0])
         results[method]["leave_one_out"] = evaluate(held, labels)
     assert best is not None
     _, method, threshold = best
-    chosen = {"method": method, "threshold": threshold, "max_links": MAX_LINKS, "measured": results[method],
-              "statements": len(texts), "labelled": sum(1 for x in labels if x)}
+    chosen = {
+        "method": method,
+        "threshold": threshold,
+        "max_links": MAX_LINKS,
+        "measured": results[method],
+        "statements": len(texts),
+        "labelled": sum(1 for x in labels if x),
+    }
     print(json.dumps({"chosen": chosen, "by_method": results}, indent=1))
     if args.write:
         CALIBRATION_FILE.write_text(json.dumps(chosen, indent=1) + "\n", "utf-8")
