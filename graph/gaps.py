@@ -1,0 +1,471 @@
+"""Where the styrkedja is broken (`styrkedja gaps`): pure rules over the projection of graph/chain.py.
+
+Kinds (contract): goal_without_activity, activity_without_owner, activity_without_deadline, deadline_passed,
+challenge_without_strategy, sdg_without_activity, citation_not_in_force, law_duty_unaddressed. Severity,
+Swedish wording and which document types get which kinds are data (graph/gaps.toml); the duties of skollagen
+4 kap. 3–8 §§ and the phrasings that show a plan addresses them are data too (graph/law_duties.toml).
+
+Rules, in short (each gap must be true of the graph):
+- goal_without_activity: a goal or priority area with no strategy or activity among all that contributes to
+  it, directly or through sub-goals; only the topmost such goal is reported, its empty sub-goals as evidence.
+- activity_without_owner / _without_deadline: an activity with no sk:responsible / no sk:deadline, sk:dueDate.
+- deadline_passed: an element whose sk:dueDate is before `today`, with no follow-up recorded. A follow-up is
+  a passage of a LATER document (by dcterms:date, else the first year of dcterms:temporal) from the same
+  publisher that names the element (most of its content words) together with a follow-up cue ("genomförts",
+  "klar", "uppföljning", ...).
+- challenge_without_strategy: only in a document that pairs challenges with strategies at all (at least one
+  sk:addresses); otherwise every finding of a nulägesanalys would be a gap.
+- sdg_without_activity: an Agenda 2030 goal or target the document references explicitly (a passage or an
+  element) that no activity of the document serves: neither the activity nor anything it contributes to
+  (transitively) references it (or, for a goal, one of its targets), explicitly or through an sk:Alignment.
+- citation_not_in_force: every sk:Citation with sk:notInForce true.
+- law_duty_unaddressed: a duty of 4 kap. 3–8 §§ that the document neither cites explicitly nor describes
+  (every aspect of the duty found in some passage, see graph/law_duties.toml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import PROV
+
+from graph.chain import GOAL_TYPES, ChainGraph, NodeInfo, _natural, _triples, shorten
+from ontology import SK
+
+KINDS = (
+    "goal_without_activity",
+    "activity_without_owner",
+    "activity_without_deadline",
+    "deadline_passed",
+    "challenge_without_strategy",
+    "sdg_without_activity",
+    "citation_not_in_force",
+    "law_duty_unaddressed",
+)
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+LABEL_LIMIT = 60
+
+
+@dataclass
+class Gap:
+    """One break in the chain: what, how serious, where, and the IRIs that show it."""
+
+    kind: str
+    severity: str
+    document: str
+    node: str | None
+    message: str
+    evidence: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def gap_settings() -> dict:
+    """The gap kinds' severities, messages and applicability (graph/gaps.toml)."""
+    with open(Path(__file__).with_name("gaps.toml"), "rb") as handle:
+        return tomllib.load(handle)
+
+
+@lru_cache(maxsize=1)
+def law_duties() -> dict:
+    """The duties of skollagen 4 kap. 3–8 §§ and their lexicon (graph/law_duties.toml)."""
+    with open(Path(__file__).with_name("law_duties.toml"), "rb") as handle:
+        return tomllib.load(handle)
+
+
+def applicable_kinds(document_kind: str, settings: dict | None = None) -> set[str]:
+    """The gap kinds a document of this type gets."""
+    settings = settings or gap_settings()
+    table = settings["applies"]
+    kinds = table.get(document_kind, table["default"])
+    return set(KINDS) if "*" in kinds else set(kinds)
+
+
+def document_date(info) -> dt.date | None:
+    """A document's date: dcterms:date, else 1 January of the first year of its period."""
+    if info.date:
+        try:
+            return dt.date.fromisoformat(info.date[:10])
+        except ValueError:
+            pass
+    if info.temporal:
+        match = re.search(r"\b(19|20)\d\d\b", info.temporal)
+        if match:
+            return dt.date(int(match.group(0)), 1, 1)
+        match = re.search(r"\b(\d\d)/(\d\d)\b", info.temporal)  # "22/23"
+        if match:
+            return dt.date(2000 + int(match.group(1)), 1, 1)
+    return None
+
+
+class _Rules:
+    """The gap rules over one projection."""
+
+    def __init__(self, chain: ChainGraph, today: dt.date, settings: dict, duties: dict):
+        self.chain = chain
+        self.today = today
+        self.settings = settings
+        self.duties = duties
+        self.contributes = chain.relation_view("contributesTo")
+
+    # --- helpers ------------------------------------------------------------------------------------------
+
+    def kind(self, name: str) -> dict:
+        return self.settings["kinds"][name]
+
+    def gap(self, kind: str, document: str, node: str | None, message: str, evidence: Iterable[str],
+            severity: str | None = None) -> Gap:
+        unique = list(dict.fromkeys(e for e in evidence if e))
+        return Gap(kind, severity or self.kind(kind)["severity"], document, node, message, unique)
+
+    def label(self, info: NodeInfo) -> str:
+        return shorten(info.label, LABEL_LIMIT)
+
+    def definite(self, info: NodeInfo) -> str:
+        return self.settings["definite"].get(info.type, "Elementet")
+
+    def evidence_of(self, info: NodeInfo) -> list[str]:
+        return [info.iri] + ([info.passage] if info.passage else [])
+
+    # --- kinds --------------------------------------------------------------------------------------------
+
+    def goal_without_activity(self, doc: str) -> list[Gap]:
+        goals = self.chain.elements(document=doc, types=GOAL_TYPES)
+        empty: dict[str, list[str]] = {}
+        for goal in goals:
+            contributors = nx.ancestors(self.contributes, goal.iri)
+            if not any(self.chain.nodes[c].type in ("Strategy", "Activity") for c in contributors
+                       if c in self.chain.nodes):
+                empty[goal.iri] = sorted(contributors, key=_natural)
+        spec, found = self.kind("goal_without_activity"), []
+        for goal in goals:
+            if goal.iri not in empty:
+                continue
+            parents = [p for p in self.chain.out(goal.iri, "contributesTo")
+                       if self.chain.nodes[p].type in GOAL_TYPES]
+            if any(p in empty for p in parents):
+                continue  # reported with the goal above it
+            subgoals = empty[goal.iri]
+            extra = spec["subgoals"].format(n=len(subgoals)) if subgoals else ""
+            message = spec["message"].format(
+                element=self.definite(goal), label=self.label(goal), subgoals=extra
+            )
+            severity = spec["severity"] if not parents else spec["severity_subgoal"]
+            found.append(self.gap("goal_without_activity", doc, goal.iri, message,
+                                  self.evidence_of(goal) + subgoals, severity))
+        return found
+
+    def activity_without_owner(self, doc: str) -> list[Gap]:
+        spec = self.kind("activity_without_owner")
+        return [
+            self.gap("activity_without_owner", doc, a.iri, spec["message"].format(label=self.label(a)),
+                     self.evidence_of(a))
+            for a in self.chain.elements(document=doc, types=["Activity"])
+            if not self.chain.out(a.iri, "responsible") and not _has(self.chain, a.iri, SK.responsible)
+        ]
+
+    def activity_without_deadline(self, doc: str) -> list[Gap]:
+        spec = self.kind("activity_without_deadline")
+        return [
+            self.gap("activity_without_deadline", doc, a.iri, spec["message"].format(label=self.label(a)),
+                     self.evidence_of(a))
+            for a in self.chain.elements(document=doc, types=["Activity"])
+            if not a.deadline and not a.due_date
+        ]
+
+    def deadline_passed(self, doc: str) -> list[Gap]:
+        spec, found = self.kind("deadline_passed"), []
+        for element in self.chain.elements(document=doc):
+            if not element.due_date:
+                continue
+            try:
+                due = dt.date.fromisoformat(element.due_date[:10])
+            except ValueError:
+                continue
+            if due >= self.today or self.follow_up(element):
+                continue
+            message = spec["message"].format(
+                element=self.definite(element), label=self.label(element),
+                deadline=element.deadline or element.due_date, due_date=element.due_date,
+                today=self.today.isoformat(),
+            )
+            found.append(self.gap("deadline_passed", doc, element.iri, message, self.evidence_of(element)))
+        return found
+
+    def follow_up(self, element: NodeInfo) -> str | None:
+        """A passage of a later document of the same publisher that reports on the element, else None."""
+        own = self.chain.documents.get(element.document or "")
+        if own is None or own.publisher is None:
+            return None
+        since = document_date(own)
+        settings = self.settings["follow_up"]
+        words = _content_words(element.label, set(settings["stopwords"]))
+        if not words:
+            return None
+        cues = [c.casefold() for c in settings["cues"]]
+        for passage in sorted(self.chain.passages.values(), key=lambda p: _natural(p.iri)):
+            other = self.chain.documents.get(passage.document)
+            if other is None or other.iri == own.iri or other.publisher != own.publisher:
+                continue
+            when = document_date(other)
+            if when is None or (since is not None and when <= since):
+                continue
+            text = passage.text.casefold()
+            present = sum(1 for w in words if w in text)
+            if present / len(words) >= settings["min_overlap"] and any(c in text for c in cues):
+                return passage.iri
+        return None
+
+    def challenge_without_strategy(self, doc: str) -> list[Gap]:
+        challenges = self.chain.elements(document=doc, types=["Challenge"])
+        paired = any(self.chain.into(c.iri, "addresses") for c in challenges)
+        if not paired:
+            return []
+        spec = self.kind("challenge_without_strategy")
+        return [
+            self.gap("challenge_without_strategy", doc, c.iri, spec["message"].format(label=self.label(c)),
+                     self.evidence_of(c))
+            for c in challenges
+            if not self.chain.into(c.iri, "addresses")
+        ]
+
+    def _sdg_claims(self, doc: str) -> dict[str, list[str]]:
+        """SDG goals/targets the document references explicitly -> the passages/elements that do."""
+        claims: dict[str, list[str]] = {}
+        subjects = [p.iri for p in self.chain.passages.values() if p.document == doc]
+        subjects += [e.iri for e in self.chain.elements(document=doc)]
+        for subject in subjects:
+            for target in self.chain.out(subject, "references"):
+                if self.chain.nodes[target].type in ("SdgGoal", "SdgTarget"):
+                    claims.setdefault(target, []).append(subject)
+        return claims
+
+    def _served(self, activity: NodeInfo) -> set[str]:
+        """SDG goals/targets an activity serves through its chain (explicit references or alignments)."""
+        chain_nodes = {activity.iri} | nx.descendants(self.contributes, activity.iri)
+        served: set[str] = set()
+        for node in chain_nodes:
+            info = self.chain.nodes.get(node)
+            sources = [node] + ([info.passage] if info and info.passage else [])
+            for source in sources:
+                served.update(self.chain.out(source, "references"))
+            served.update(self.chain.out(node, "alignment"))
+        for target in list(served):
+            served.update(self.chain.out(target, "broader"))
+        return served
+
+    def sdg_without_activity(self, doc: str) -> list[Gap]:
+        claims = self._sdg_claims(doc)
+        if not claims:
+            return []
+        served: set[str] = set()
+        for activity in self.chain.elements(document=doc, types=["Activity"]):
+            served |= self._served(activity)
+        spec, found = self.kind("sdg_without_activity"), []
+        for target in sorted(claims, key=_natural):
+            if target in served:
+                continue
+            label = self.chain.nodes[target].label
+            message = spec["message"].format(sdg=label)
+            found.append(self.gap("sdg_without_activity", doc, target, message, claims[target]))
+        return found
+
+    def citation_not_in_force(self, doc: str) -> list[Gap]:
+        spec, found = self.kind("citation_not_in_force"), []
+        rdf = self.chain.rdf
+        info = self.chain.documents[doc]
+        citations = sorted({c for c, _, _ in _triples(rdf, None, RDF.type, SK.Citation)}, key=_natural)
+        for citation in citations:
+            if not _true(rdf, citation, SK.notInForce):
+                continue
+            in_doc = _first(rdf, citation, SK.inDocument)
+            passage = _first(rdf, citation, PROV.wasDerivedFrom)
+            if in_doc is None and passage is not None and str(passage) in self.chain.passages:
+                in_doc = URIRef(self.chain.passages[str(passage)].document)
+            if in_doc is None or str(in_doc) != doc:
+                continue
+            cited = _first(rdf, citation, SK.cites)
+            cited_as = _first(rdf, citation, SK.citedAs)
+            provision = ""
+            if cited is not None:
+                known = self.chain.nodes.get(str(cited))
+                provision = known.label if known else (_label_of(rdf, cited) or str(cited))
+            date = f"dokumentets datum ({info.date})" if info.date else "dokumentets datum"
+            message = spec["message"].format(
+                cited_as=str(cited_as or provision), provision=provision, date=date
+            )
+            evidence = [str(citation)] + ([str(passage)] if passage is not None else [])
+            found.append(self.gap("citation_not_in_force", doc, str(cited) if cited is not None else None,
+                                  message, evidence))
+        return found
+
+    def law_duty_unaddressed(self, doc: str) -> list[Gap]:
+        duties, spec = self.duties, self.kind("law_duty_unaddressed")
+        passages = sorted((p for p in self.chain.passages.values() if p.document == doc),
+                          key=lambda p: _natural(p.iri))
+        subjects = [p.iri for p in passages] + [e.iri for e in self.chain.elements(document=doc)]
+        has_pairs = any(self.chain.out(e.iri, "addresses") for e in self.chain.elements(document=doc))
+        found = []
+        for duty in duties["duty"]:
+            citing = [s for s in subjects if duty["provision"] in self.chain.out(s, "references")]
+            if citing:
+                continue  # explicitly cited: addressed
+            level = duties["levels"].get(duty.get("level", ""), None)
+            covered: dict[str, list[str]] = {}
+            for aspect in duty["aspects"]:
+                groups = [_compile(tuple(g)) for g in duties["aspects"][aspect]]
+                hits = [p.iri for p in passages if _matches(p.text, p.section, groups, level)]
+                if duty.get("structural") == "addresses" and has_pairs:
+                    hits += [e.iri for e in self.chain.elements(document=doc, types=["Strategy"])
+                             if self.chain.out(e.iri, "addresses")]
+                if hits:
+                    covered[aspect] = hits[:3]
+            missing = [a for a in duty["aspects"] if a not in covered]
+            if not missing:
+                continue
+            names = duties["aspect_names"]
+            fields = {
+                "duty": duty["duty"],
+                "provision": duty["label"],
+                "missing": _join([names.get(a, a) for a in missing]),
+                "covered": _join([names.get(a, a) for a in covered]),
+            }
+            if covered:
+                message, severity = spec["message_partial"].format(**fields), spec["severity_partial"]
+            else:
+                message, severity = spec["message_none"].format(**fields), spec["severity"]
+            evidence = [iri for hits in covered.values() for iri in hits]
+            found.append(
+                self.gap("law_duty_unaddressed", doc, duty["provision"], message, evidence, severity)
+            )
+        return found
+
+
+def _has(chain: ChainGraph, iri: str, predicate) -> bool:
+    return any(True for _ in _triples(chain.rdf, URIRef(iri), predicate, None))
+
+
+def _first(graph: Graph, subject, predicate):
+    for _, _, o in _triples(graph, subject, predicate, None):
+        return o
+    return None
+
+
+def _true(graph: Graph, subject, predicate) -> bool:
+    value = _first(graph, subject, predicate)
+    return value is not None and str(value).strip().lower() in ("true", "1")
+
+
+def _label_of(graph: Graph, subject) -> str | None:
+    from rdflib import RDFS
+
+    value = _first(graph, subject, RDFS.label)
+    return str(value) if value is not None else None
+
+
+@lru_cache(maxsize=256)
+def _compile(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _matches(text: str, section: str | None, groups: list[re.Pattern], level: list[str] | None) -> bool:
+    """Whether a passage matches every group of an aspect (and the duty's level, in text or headings)."""
+    if not all(g.search(text) for g in groups):
+        return False
+    if level:
+        return _compile(tuple(level)).search(f"{section or ''}\n{text}") is not None
+    return True
+
+
+def _content_words(label: str, stopwords: set[str]) -> list[str]:
+    words = re.findall(r"\w+", label.casefold())
+    return list(dict.fromkeys(w for w in words if len(w) >= 4 and w not in stopwords and not w.isdigit()))
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def find_gaps(graph: Graph | ChainGraph, today: dt.date | None = None, document: str | None = None,
+              kinds: Iterable[str] | None = None) -> list[Gap]:
+    """Every gap of every document (or one document, some kinds), by document, severity and kind."""
+    chain = graph if isinstance(graph, ChainGraph) else ChainGraph(graph)
+    rules = _Rules(chain, today or dt.date.today(), gap_settings(), law_duties())
+    wanted = set(kinds) if kinds is not None else set(KINDS)
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown gap kind(s): {', '.join(sorted(unknown))}")
+    gaps: list[Gap] = []
+    for doc in sorted(chain.documents):
+        if document is not None and doc != document:
+            continue
+        applies = applicable_kinds(chain.documents[doc].kind, rules.settings)
+        for kind in KINDS:
+            if kind in wanted and kind in applies:
+                gaps.extend(getattr(rules, kind)(doc))
+    order = {k: i for i, k in enumerate(KINDS)}
+    gaps.sort(key=lambda g: (g.document, SEVERITY_ORDER[g.severity], order[g.kind], _natural(g.node or "")))
+    return gaps
+
+
+# --- renderings -------------------------------------------------------------------------------------------
+
+
+def gap_json(gap: Gap) -> dict:
+    """One gap as the contract's JSON object."""
+    return {
+        "kind": gap.kind,
+        "severity": gap.severity,
+        "document": gap.document,
+        "node": gap.node,
+        "message": gap.message,
+        "evidence": list(gap.evidence),
+    }
+
+
+def gaps_json(gaps: list[Gap]) -> dict:
+    """The gap report as the contract's JSON: {"gaps": [...]}."""
+    return {"gaps": [gap_json(g) for g in gaps]}
+
+
+SEVERITY_SV = {"high": "HÖG", "medium": "MEDEL", "low": "LÅG"}
+
+
+def render_gaps(gaps: list[Gap], chain: ChainGraph | None = None) -> str:
+    """The gap report as Swedish text, grouped by document."""
+    if not gaps:
+        return "Inga brister hittades i styrkedjan."
+    lines: list[str] = []
+    current = None
+    for gap in gaps:
+        if gap.document != current:
+            current = gap.document
+            doc = chain.documents.get(gap.document) if chain else None
+            name = doc.source_file if doc else gap.document
+            count = sum(1 for g in gaps if g.document == gap.document)
+            if lines:
+                lines.append("")
+            lines.append(f"{name} — {count} brist{'er' if count != 1 else ''}")
+        where = ""
+        if chain is not None and gap.evidence:
+            pages = sorted({p for p in (_page(chain, e) for e in gap.evidence) if p is not None})
+            if pages:
+                where = " (s. " + ", ".join(str(p) for p in pages[:5]) + ")"
+        lines.append(f"  [{SEVERITY_SV[gap.severity]}] {gap.message}{where}")
+    return "\n".join(lines)
+
+
+def _page(chain: ChainGraph, iri: str) -> int | None:
+    if iri in chain.passages:
+        return chain.passages[iri].page
+    info = chain.nodes.get(iri)
+    return info.page if info else None
