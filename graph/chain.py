@@ -589,8 +589,9 @@ def _down_from_element(chain: ChainGraph, start: str, walk: _Walk) -> None:
         for child in chain.into(current, "contributesTo"):
             if walk.add(child, "contributor", current):
                 queue.append(child)
-        for agent in chain.out(current, "responsible"):
-            walk.add(agent, "responsible", current)
+        for agent in chain.out(current, "responsible"):  # the owner is stated in the activity's passage
+            quote, page, source = chain.quote(current)
+            walk.add(agent, "responsible", current, quote=quote, page=page, source_file=source)
         for forum in chain.out(current, "forum"):
             walk.add(forum, "forum", current)
 
@@ -679,8 +680,14 @@ def step_json(step: Step) -> dict:
 
 
 def trace_json(result: Trace) -> dict:
-    """The trace as the contract's JSON: {"node": {iri, type, label}, "up": [steps], "down": [steps]}."""
+    """The trace as the contract's JSON: {"node": {iri, type, label}, "up": [steps], "down": [steps]}.
+
+    An activity node also carries its owners, deadline and due date (as activity steps do).
+    """
     node = {"iri": result.node.iri, "type": result.node.type, "label": result.node.label}
+    if result.node.type == "Activity":
+        node.update(owners=list(result.node.owners or []), deadline=result.node.deadline,
+                    due_date=result.node.due_date)
     return {
         "node": node,
         "up": [step_json(s) for s in result.up],
