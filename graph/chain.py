@@ -328,7 +328,7 @@ class ChainGraph:
                 kind = "Reference"
         label = self._labels(node)
         if label is None:
-            label = "Agenda 2030" if kind == "Agenda2030" else iri.rsplit("/", 1)[-1]
+            label = "Agenda 2030" if kind == "Agenda2030" else provision_label(iri) or iri.rsplit("/", 1)[-1]
         self._add_node(NodeInfo(iri, kind, label))
         if kind == "SdgTarget":
             for _, _, broader in _triples(self.rdf, node, SKOS.broader, None):
@@ -483,6 +483,16 @@ class ChainGraph:
         return f"”{node}” matches {len(found)} nodes: " + "; ".join(shown) + more
 
 
+def provision_label(iri: str) -> str | None:
+    """A label for a lagen.nu provision IRI ("https://lagen.nu/2010:800#K4P3" -> "4 kap. 3 § (2010:800)")."""
+    match = re.match(r"^https://lagen\.nu/(\d{4}:\d+)(?:#K(\d+[a-z]?)(?:P(\d+[a-z]?))?)?$", iri)
+    if not match:
+        return None
+    sfs, chapter, paragraph = match.groups()
+    parts = [f"{chapter} kap." if chapter else None, f"{paragraph} §" if paragraph else None, f"({sfs})"]
+    return " ".join(p for p in parts if p)
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\W+", "", text).casefold()
 
@@ -601,6 +611,9 @@ def _down_from_target(chain: ChainGraph, start: str, walk: _Walk) -> None:
     targets = [start] + chain.into(start, "broader")
     citing: list[str] = []
     for target in targets:
+        cited = chain.into(target, "references") or chain.into(target, "alignment")
+        if target != start and cited:
+            walk.add(target, "narrower", start)  # a target of the goal that is itself cited or aligned
         for subject in chain.into(target, "references"):
             if walk.add(subject, "referencedBy", target):
                 citing.append(subject)

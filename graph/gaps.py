@@ -37,7 +37,7 @@ import networkx as nx
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import PROV
 
-from graph.chain import GOAL_TYPES, ChainGraph, NodeInfo, _natural, _triples, shorten
+from graph.chain import GOAL_TYPES, ChainGraph, NodeInfo, _natural, _triples, provision_label, shorten
 from ontology import SK
 
 KINDS = (
@@ -153,7 +153,10 @@ class _Rules:
             if any(p in empty for p in parents):
                 continue  # reported with the goal above it
             subgoals = empty[goal.iri]
-            extra = spec["subgoals"].format(n=len(subgoals)) if subgoals else ""
+            extra = ""
+            if subgoals:
+                key = "subgoals_one" if len(subgoals) == 1 else "subgoals_many"
+                extra = spec[key].format(n=len(subgoals))
             message = spec["message"].format(
                 element=self.definite(goal), label=self.label(goal), subgoals=extra
             )
@@ -296,7 +299,9 @@ class _Rules:
             provision = ""
             if cited is not None:
                 known = self.chain.nodes.get(str(cited))
-                provision = known.label if known else (_label_of(rdf, cited) or str(cited))
+                provision = known.label if known else (
+                    _label_of(rdf, cited) or provision_label(str(cited)) or str(cited)
+                )
             date = f"dokumentets datum ({info.date})" if info.date else "dokumentets datum"
             message = spec["message"].format(
                 cited_as=str(cited_as or provision), provision=provision, date=date
