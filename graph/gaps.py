@@ -213,18 +213,25 @@ class _Rules:
         if not words:
             return None
         cues = [c.casefold() for c in settings["cues"]]
-        for passage in sorted(self.chain.passages.values(), key=lambda p: _natural(p.iri)):
-            other = self.chain.documents.get(passage.document)
-            if other is None or other.iri == own.iri or other.publisher != own.publisher:
-                continue
-            when = document_date(other)
-            if when is None or (since is not None and when <= since):
+        for when, other, passage in self._publisher_passages().get(own.publisher, []):
+            if other == own.iri or when is None or (since is not None and when <= since):
                 continue
             text = passage.text.casefold()
             present = sum(1 for w in words if w in text)
             if present / len(words) >= settings["min_overlap"] and any(c in text for c in cues):
                 return passage.iri
         return None
+
+    def _publisher_passages(self) -> dict[str, list]:
+        """(document date, document, passage) by publisher, built once."""
+        if not hasattr(self, "_by_publisher"):
+            index: dict[str, list] = {}
+            for passage in sorted(self.chain.passages.values(), key=lambda p: _natural(p.iri)):
+                doc = self.chain.documents.get(passage.document)
+                if doc is not None and doc.publisher is not None:
+                    index.setdefault(doc.publisher, []).append((document_date(doc), doc.iri, passage))
+            self._by_publisher = index
+        return self._by_publisher
 
     def challenge_without_strategy(self, doc: str) -> list[Gap]:
         challenges = self.chain.elements(document=doc, types=["Challenge"])
