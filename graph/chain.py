@@ -8,7 +8,7 @@ plan elements, agents, passages, documents, provisions and Agenda 2030 nodes onc
     responsible    activity -> agent         references  passage/element -> provision or SDG goal/target
     alignment      element -> SDG (score)    inDocument  element/passage -> document
     derivedFrom    element -> passage        broader     SDG target -> SDG goal
-    forum          element -> forum (a forum stated inside the element's span or passage)
+    forum          element -> forum (a forum stated inside the element's span)
 
 :func:`trace` walks it: up from an element to what it contributes to (strategy, goals, priority area, vision),
 the challenges it answers and the laws and SDG goals/targets the chain cites (``references``, explicit) or is
@@ -59,6 +59,7 @@ AGENT_TYPES: dict[URIRef, str] = {
 SDG_TYPES: dict[URIRef, str] = {URIRef(SDGO + "Goal"): "SdgGoal", URIRef(SDGO + "Target"): "SdgTarget"}
 TARGET_TYPES = frozenset({"Provision", "Reference", "SdgGoal", "SdgTarget", "Agenda2030"})
 SK_FROM = SK["from"]
+TOP_ORDER = ("Vision", "PriorityArea", "Goal", "Strategy", "Activity", "Forum", "Challenge")
 
 
 class ChainError(Exception):
@@ -365,17 +366,18 @@ class ChainGraph:
             )
 
     def _link_forums(self) -> None:
-        """A forum stated inside an element's span (or its passage) is that element's forum."""
+        """A forum stated inside an element's span (without spans: in its passage) is that element's forum."""
         elements = [n for n in self.nodes.values() if n.type not in ("Forum", "Document") and n.document]
         for forum in (n for n in self.nodes.values() if n.type == "Forum"):
             for element in elements:
                 if element.document != forum.document or element.type not in ("Activity", "Strategy"):
                     continue
-                inside = (
-                    None not in (element.char_start, element.char_end, forum.char_start)
-                    and element.char_start <= forum.char_start < element.char_end
-                )
-                if inside or (forum.passage and forum.passage == element.passage):
+                spans = None not in (element.char_start, element.char_end, forum.char_start)
+                if spans:
+                    linked = element.char_start <= forum.char_start < element.char_end
+                else:  # without spans, the same passage
+                    linked = forum.passage is not None and forum.passage == element.passage
+                if linked:
                     self._edge(element.iri, forum.iri, "forum")
 
     # --- lookups ------------------------------------------------------------------------------------------
@@ -660,7 +662,7 @@ def trace(graph: Graph | ChainGraph, node: str) -> Trace:
             info for info in chain.elements(document=iri)
             if not chain.out(info.iri, "contributesTo") and not chain.into(info.iri, "forum")
         ]
-        for info in sorted(tops, key=lambda n: n.type == "Challenge"):  # challenges last
+        for info in sorted(tops, key=lambda n: TOP_ORDER.index(n.type)):  # from vision down to challenges
             if down.add(info.iri, "topLevel", iri):
                 _down_from_element(chain, info.iri, down)
     elif kind in AGENT_TYPES.values():
