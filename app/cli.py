@@ -275,6 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="SELECT result format")
     p.set_defaults(func=cmd_sparql)
 
+    from app.commands_chain import add_parsers as add_chain_parsers
+
+    add_chain_parsers(sub)
+
     p = sub.add_parser("prepare-model", help="make the embedding model available offline (cached)")
     p.add_argument("--force", action="store_true", help="rebuild the cached model")
     p.set_defaults(func=cmd_prepare_model)
