@@ -1,13 +1,11 @@
 """The `trace` and `gaps` commands on a store built from the demo corpus (JSON per contract, user errors)."""
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from app import commands_chain
-from app.cli import UserError
+from app.cli import main
 from app.pipeline import build_corpus
 from graph.store import Store
 
@@ -23,13 +21,15 @@ def store_dir(tmp_path_factory) -> Path:
 
 
 def run(store_dir: Path, capsys, *argv: str) -> tuple[int, str]:
-    """Parse with the commands' own parsers (as app/cli.py registers them) and run."""
-    parser = argparse.ArgumentParser(prog="styrkedja")
-    parser.add_argument("--store", default=str(store_dir))
-    commands_chain.add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(list(argv))
-    status = args.func(args)
+    """Run the real command line (app.cli.main) on the store; return the status and stdout."""
+    status = main(["-q", "--store", str(store_dir), *argv])
     return status, capsys.readouterr().out
+
+
+def run_err(store_dir: Path, capsys, *argv: str) -> tuple[int, str]:
+    """Run the command line; return the status and stderr."""
+    status = main(["-q", "--store", str(store_dir), *argv])
+    return status, capsys.readouterr().err
 
 
 def test_trace_json(store_dir, capsys):
@@ -44,10 +44,10 @@ def test_trace_json(store_dir, capsys):
 def test_trace_text_and_errors(store_dir, capsys):
     status, out = run(store_dir, capsys, "trace", "Ledarskap")
     assert status == 0 and out.startswith("Prioriterat område: Ledarskap")
-    with pytest.raises(UserError, match="matches 2 nodes"):
-        run(store_dir, capsys, "trace", "Kvalitetsdialog")
-    with pytest.raises(UserError, match="no node has that label"):
-        run(store_dir, capsys, "trace", "finns inte alls i korpusen")
+    status, err = run_err(store_dir, capsys, "trace", "Kvalitetsdialog")
+    assert status == 1 and "matches 2 nodes" in err
+    status, err = run_err(store_dir, capsys, "trace", "finns inte alls i korpusen")
+    assert status == 1 and "no node has that label" in err
 
 
 def test_gaps_json_filters(store_dir, capsys):
@@ -63,9 +63,10 @@ def test_gaps_json_filters(store_dir, capsys):
 
 
 def test_gaps_user_errors(store_dir, capsys):
-    with pytest.raises(UserError, match="not a date"):
-        run(store_dir, capsys, "gaps", "--today", "igår")
-    with pytest.raises(UserError, match="no such document"):
-        run(store_dir, capsys, "gaps", "--document", "nope.pdf")
-    with pytest.raises(SystemExit):
+    status, err = run_err(store_dir, capsys, "gaps", "--today", "igår")
+    assert status == 1 and "not a date" in err
+    status, err = run_err(store_dir, capsys, "gaps", "--document", "nope.pdf")
+    assert status == 1 and "no such document" in err
+    with pytest.raises(SystemExit) as usage:
         run(store_dir, capsys, "gaps", "--kind", "no_such_kind")
+    assert usage.value.code == 2
