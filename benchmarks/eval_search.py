@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest.metadata import load_manifest  # noqa: E402
 from ingest.reader import read_document  # noqa: E402
+from search.answer import mark_answer  # noqa: E402
 from search.embedder import E5Embedder  # noqa: E402
 from search.fusion import DEFAULT_FUSION, FusionConfig, fuse, top_indices  # noqa: E402
 from search.index import SearchIndex, index_document  # noqa: E402
@@ -148,6 +149,23 @@ class Run:
             "fused": metrics(fused, self.relevant),
         }
 
+    def answer_marking(self, embedder: E5Embedder) -> dict[str, float]:
+        """Share of answered questions whose marked sentence(s) in the first answering passage of the top 5
+        hold an answer phrase (or lie inside one): lexical marking, and lexical + dense marking."""
+        lexical = dense = total = 0
+        query_vectors = embedder.queries([q["q"] for q in self.questions])
+        for q, ranking, rel, vector in zip(self.questions, self.product_rankings(), self.relevant,
+                                          query_vectors, strict=True):
+            row = next((row for row in ranking[:5] if row in rel), None)
+            if row is None:
+                continue
+            text = self.index.passage_at(row)[0].text
+            total += 1
+            lexical += _marks_answer(q, text, mark_answer(q["q"], text))
+            dense += _marks_answer(q, text, mark_answer(q["q"], text, vector, embedder.passages))
+        return {"answered_in_top5": total, "lexical": round(lexical / max(total, 1), 4),
+                "lexical+dense": round(dense / max(total, 1), 4)}
+
     def misses(self, config: FusionConfig) -> list[dict]:
         """Questions the fused ranking does not answer at rank 1, with the ranks of each ranking."""
         out = []
@@ -158,6 +176,12 @@ class Run:
             if ranks["fused"] != 1:
                 out.append({"id": q["id"], **ranks})
         return out
+
+
+def _marks_answer(question: dict, text: str, spans: list) -> bool:
+    marked = [norm(text[s.start : s.end]) for s in spans]
+    phrases = [norm(p) for p in question["answer_contains"]]
+    return any(p in m or m in p for p in phrases for m in marked)
 
 
 def grid() -> list[FusionConfig]:
@@ -229,6 +253,8 @@ def main() -> int:
                     for source in SOURCES]
             key = "results" if with_section == variants[0] else "results_without_section"
             out[key] = {run.source: run.report(DEFAULT_FUSION) for run in runs}
+            if with_section == variants[0]:
+                out["answer_marking"] = {run.source: run.answer_marking(embedder) for run in runs}
             if args.misses:
                 out.setdefault("misses", {})[str(with_section)] = {
                     run.source: run.misses(DEFAULT_FUSION) for run in runs

@@ -22,8 +22,10 @@ import logging
 import os
 import tempfile
 import time
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +61,7 @@ class _Doc:
     passages: list[IndexedPassage]
     vectors: np.ndarray  # (len(passages), dim) float32
     keys: list[str]  # vector key of each passage: hash of its embedding text
-    tokens: list[list[str]]  # lexical tokens of each passage (text and section)
+    tokens: list[str]  # lexical tokens of each passage (text and section), space-separated
     recipe: str
 
 
@@ -162,7 +164,7 @@ class SearchIndex:
                 for p in doc.passages
             ],
             "keys": doc.keys,
-            "tokens": [" ".join(tokens) for tokens in doc.tokens],
+            "tokens": doc.tokens,
         }
         arrays = {"vectors": doc.vectors, "record": np.array(json.dumps(record, ensure_ascii=False))}
         write_npz_atomic(folder / _doc_file_name(doc.meta.doc_id), arrays)
@@ -228,9 +230,9 @@ class SearchIndex:
             }
         return self._by_hash
 
-    def _tokens(self, records: list[IndexedPassage], old: _Doc | None) -> list[list[str]]:
+    def _tokens(self, records: list[IndexedPassage], old: _Doc | None) -> list[str]:
         known = {p.content_hash: t for p, t in zip(old.passages, old.tokens, strict=True)} if old else {}
-        return [known.get(p.content_hash) or passage_tokens(p) for p in records]
+        return [known.get(p.content_hash) or " ".join(passage_tokens(p)) for p in records]
 
     def remove(self, doc_id: str) -> bool:
         """Remove a document and its vectors; return False when it was not indexed."""
@@ -255,20 +257,34 @@ class SearchIndex:
         doc_ids = sorted(self._docs)
         dims = {self._docs[d].vectors.shape[1] for d in doc_ids if self._docs[d].vectors.size}
         dim = max(dims) if dims else 0
-        blocks, row_doc, row_passage, tokens = [], [], [], []
+        total = sum(len(self._docs[d].passages) for d in doc_ids)
+        # Rows are copied into one matrix and each document's vectors become a view of its rows, so the
+        # vectors are held once (and the copy never needs twice their memory).
+        matrix = np.zeros((total, dim), dtype=np.float32)
+        row_doc, row_passage = [], []
+        # Token ids as compact int arrays, the vocabulary built on the way (token strings are never all held).
+        vocab: dict[str, int] = {}
+        corpus_ids: list[array] = []
+        start = 0
         for ordinal, doc_id in enumerate(doc_ids):
             doc = self._docs[doc_id]
             n = len(doc.passages)
             usable = doc.vectors.shape == (n, dim) and doc.recipe == recipe
-            if not usable and n:
+            if usable:
+                matrix[start : start + n] = doc.vectors
+                doc.vectors = matrix[start : start + n]
+            elif n:
                 log.warning("The vectors of %s were made by another model or recipe; re-index it.", doc_id)
-            blocks.append(doc.vectors if usable else np.zeros((n, dim), dtype=np.float32))
+            start += n
             row_doc.append(np.full(n, ordinal, dtype=np.int32))
             row_passage.append(np.arange(n, dtype=np.int32))
-            head = tokenize(document_line(doc.meta))
-            tokens.extend(t + head for t in doc.tokens)
-        matrix = np.ascontiguousarray(np.vstack(blocks)) if blocks else np.zeros((0, dim), np.float32)
-        bm25, vocab = _bm25(tokens)
+            head = [vocab.setdefault(t, len(vocab)) for t in tokenize(document_line(doc.meta))]
+            for line in doc.tokens:
+                ids = array("i", (vocab.setdefault(t, len(vocab)) for t in line.split(" ") if t))
+                ids.extend(head)
+                corpus_ids.append(ids)
+        bm25 = _bm25(corpus_ids, vocab)
+        del corpus_ids
         self._built = _Built(
             doc_ids,
             matrix,
@@ -301,7 +317,7 @@ class SearchIndex:
         built = self._build()
         if built.matrix.shape[0] == 0:
             return np.zeros((len(query_vectors), 0), dtype=np.float32)
-        return np.asarray(query_vectors, dtype=np.float32) @ built.matrix.T
+        return single_threaded_product(np.asarray(query_vectors, dtype=np.float32), built.matrix.T)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Return the k best passages for a query (dense + BM25, fused), filtered by document metadata."""
@@ -320,7 +336,7 @@ class SearchIndex:
         mask = self._mask(built, filters)
         results: list[list[Hit]] = []
         for start in range(0, len(queries), QUERY_CHUNK):
-            dense_rows = query_vectors[start : start + QUERY_CHUNK] @ built.matrix.T
+            dense_rows = single_threaded_product(query_vectors[start : start + QUERY_CHUNK], built.matrix.T)
             for offset, dense in enumerate(dense_rows):
                 lexical = _lexical(built, queries[start + offset])
                 results.append(self._rank(built, dense, lexical, mask, k))
@@ -352,6 +368,29 @@ class SearchIndex:
 # ------------------------------------------------------------------------------------------------ helpers
 
 
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn (sentence-transformers)
+        return None
+    return ThreadpoolController()
+
+
+def single_threaded_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` with BLAS limited to one thread.
+
+    OpenBLAS worker threads keep spinning after a multi-threaded product and starve the torch threads that
+    embed the next query: on 2 cores a query embedding took 27 ms alone and 76-93 ms right after a threaded
+    100,000-row product, 42 ms in all with the product on one thread (12 ms).
+    """
+    controller = _blas_controller()
+    if controller is None:
+        return a @ b
+    with controller.limit(limits=1, user_api="blas"):
+        return a @ b
+
+
 def vector_key(text: str) -> str:
     """The key of a vector: a hash of the text that was embedded."""
     return hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -362,14 +401,14 @@ def passage_tokens(passage: IndexedPassage) -> list[str]:
     return tokenize(passage.text) + (tokenize(passage.section) if passage.section else [])
 
 
-def _bm25(tokens: list[list[str]]) -> tuple[Any, dict[str, int]]:
-    if not tokens:
-        return None, {}
+def _bm25(corpus_ids: list[array], vocab: dict[str, int]) -> Any:
+    if not corpus_ids or not vocab:
+        return None
     import bm25s
 
     bm25 = bm25s.BM25()
-    bm25.index(tokens, show_progress=False)
-    return bm25, dict(bm25.vocab_dict)
+    bm25.index((corpus_ids, vocab), show_progress=False)
+    return bm25
 
 
 def _lexical(built: _Built, query: str) -> np.ndarray:
@@ -402,9 +441,9 @@ def _read_doc(path: Path) -> _Doc:
     meta = DocMeta.from_json(record["doc"])
     passages = [IndexedPassage(meta.doc_id, *row) for row in record["passages"]]
     if record.get("tokenizer") == TOKENIZER_VERSION:
-        tokens = [line.split(" ") if line else [] for line in record["tokens"]]
+        tokens = list(record["tokens"])
     else:
-        tokens = [passage_tokens(p) for p in passages]
+        tokens = [" ".join(passage_tokens(p)) for p in passages]
     if len(passages) != vectors.shape[0] or len(tokens) != len(passages):
         raise ValueError("passages, vectors and tokens differ in number")
     keys = list(record["keys"])

@@ -35,7 +35,7 @@ class DocMeta:
         return cls(**{**data, "years": tuple(data.get("years") or ())})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexedPassage:
     """A passage as the index keeps it: where it stands in its document, and its text."""
 
