@@ -1,0 +1,329 @@
+"""The explorer's data layer: heavy objects once per process, query results cached per store version.
+
+``st.cache_resource`` holds what every session shares (the store's Dataset, the chain projection, the search
+index, the embedding model); ``st.cache_data`` holds query results. Both are keyed by the store folder and its
+*version* (the manifest's and the search index's modification stamps), so after an upload or a removal every
+session sees the new store on its next rerun while older versions drop out of the cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+from rdflib import Dataset, URIRef
+
+from app.explorer import facts
+from graph.chain import ChainGraph
+from graph.iris import passage_iri
+from graph.store import Store
+from ontology import SK
+
+log = logging.getLogger("app.explorer")
+
+STORE_ENV = "STYRKEDJA_STORE"
+_configured: str | None = None
+_warm_lock = threading.Lock()
+_warm_started = False
+
+
+# --- which store ------------------------------------------------------------------------------------------
+
+
+def configure(folder: str | Path) -> None:
+    """Set the store folder for this process (the entry script calls it with --store)."""
+    global _configured
+    _configured = str(Path(folder).resolve())
+
+
+def store_folder() -> str:
+    """The store folder: as configured, else $STYRKEDJA_STORE, else ./data."""
+    if _configured:
+        return _configured
+    return str(Path(os.environ.get(STORE_ENV) or "data").resolve())
+
+
+def store_version(folder: str) -> str:
+    """A stamp that changes whenever a document is added, replaced or removed (or the index changes)."""
+    parts = []
+    for path in (Path(folder) / "manifest.json", Path(folder) / "search" / "docs"):
+        try:
+            stat = path.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+        except FileNotFoundError:
+            parts.append("-")
+    return "|".join(parts)
+
+
+def current() -> tuple[str, str]:
+    """(store folder, its version) for the cache keys of this rerun."""
+    folder = store_folder()
+    return folder, store_version(folder)
+
+
+# --- heavy objects, shared across sessions ----------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=2, show_spinner="Läser in kunskapsgrafen …")
+def dataset(folder: str, version: str) -> Dataset:
+    """The union of the store's graphs (loaded once per store version)."""
+    started = time.perf_counter()
+    data = Store(folder).dataset()
+    log.info("explorer: store %s loaded in %.2f s (%d quads)", folder, time.perf_counter() - started,
+             len(data))
+    return data
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def chain(folder: str, version: str) -> ChainGraph:
+    """The chain projection of the store (graph.chain), once per store version."""
+    return ChainGraph(dataset(folder, version))
+
+
+@st.cache_resource(max_entries=2, show_spinner="Läser in sökindexet …")
+def search_index(folder: str, version: str):
+    """The store's search index; documents missing from it are indexed first (from their stored files)."""
+    from search.index import SearchIndex
+
+    index = SearchIndex(Path(folder) / "search")
+    ensure_indexed(Store(folder), index)
+    return index
+
+
+def ensure_indexed(store: Store, index) -> list[str]:
+    """Index stored documents the search index lacks (read again from their files); return their names."""
+    from ingest.model import IngestError
+    from ingest.reader import read_document
+    from search.index import index_document
+
+    done = []
+    for entry in store.documents().values():
+        if entry.document in index:
+            continue
+        path = Path(entry.origin)
+        if not path.is_file():
+            log.warning("%s: not in the search index and its file %s is gone", entry.source_file, path)
+            continue
+        try:
+            index_document(index, read_document(path))
+        except IngestError as error:
+            log.warning("%s", error)
+            continue
+        done.append(entry.source_file)
+    stale = {meta.doc_id for meta in index.documents()} - {e.document for e in store.documents().values()}
+    for doc_id in stale:
+        index.remove(doc_id)
+    if done:
+        log.info("explorer: indexed %s for search", ", ".join(done))
+    return done
+
+
+@st.cache_resource(show_spinner="Laddar språkmodellen …")
+def model():
+    """The embedding model (search.model), loaded once per process."""
+    from search.model import load_model
+
+    return load_model()
+
+
+def warm_up() -> None:
+    """Load the model and the index in a background thread, once per process: the first question is fast."""
+    global _warm_started
+    with _warm_lock:
+        if _warm_started:
+            return
+        _warm_started = True
+    folder, version = current()
+
+    def work() -> None:
+        try:
+            from search.model import load_model
+
+            load_model()
+            index = search_index(folder, version)
+            index.prepare()
+        except Exception:  # the views report problems when they need the objects
+            log.exception("explorer: warm-up failed")
+
+    threading.Thread(target=work, name="styrkedja-warm-up", daemon=True).start()
+
+
+# --- answers ----------------------------------------------------------------------------------------------
+
+
+# Type names search.ask uses that the explorer knows under the chain's names.
+TYPE_ALIASES = {"Paragraf": "Provision"}
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """A graph node beside an answer: its IRI, type (contract name), label and, for a paragraph, its text."""
+
+    iri: str
+    type: str
+    label: str
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One answer as the Fråga view shows it."""
+
+    rank: int
+    score: float
+    text: str
+    source_file: str
+    page: int | None
+    document: str
+    passage: str
+    spans: tuple[tuple[int, int], ...]
+    section: str | None
+    title: str | None = None
+    organisation: str | None = None
+    nodes: tuple[NodeView, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with its filters (hashable, so answers can be cached)."""
+
+    text: str
+    doc_ids: frozenset[str] | None = None  # restrict to these documents (the view's filters resolved)
+    k: int = 5
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def answers(folder: str, version: str, question: Question) -> list[AnswerView]:
+    """Answer a question from the store: passages with the answering sentences and their graph nodes."""
+    from search.records import Filters
+
+    data = dataset(folder, version)
+    index = search_index(folder, version)
+    filters = Filters(doc_ids=question.doc_ids)
+    try:
+        from search.ask import ask  # the lead's module (passages, answer spans, nodes)
+    except ImportError:
+        return _answers_fallback(folder, version, question, filters)
+    result = ask(data, index, question.text, k=question.k, filters=None if filters.is_empty() else filters)
+    return [_answer_view(data, item) for item in getattr(result, "results", result)]
+
+
+def _answer_view(data: Dataset, item) -> AnswerView:
+    nodes = []
+    for node in getattr(item, "nodes", ()) or ():
+        iri, kind, label = _node_fields(node)
+        kind = TYPE_ALIASES.get(kind, kind)
+        text = facts.provision_text(data, iri) if kind == "Provision" else None
+        nodes.append(NodeView(iri, kind, facts.node_label(data, iri, kind, label), text))
+    spans = tuple((int(s[0]), int(s[1])) if isinstance(s, tuple | list) else (int(s.start), int(s.end))
+                  for s in getattr(item, "answer_spans", ()) or ())
+    document = str(getattr(item, "document", ""))
+    doc_info = {"title": getattr(item, "title", None), "organisation": getattr(item, "organisation", None)}
+    if not doc_info["title"]:
+        doc_info = facts.document_info(data, document)
+    return AnswerView(
+        rank=int(item.rank), score=float(item.score), text=item.text, source_file=item.source_file,
+        page=item.page, document=document, passage=str(getattr(item, "passage", "") or ""),
+        spans=spans, section=getattr(item, "section", None) or None,
+        title=doc_info.get("title"), organisation=doc_info.get("organisation"), nodes=tuple(nodes),
+    )
+
+
+def _node_fields(node) -> tuple[str, str, str]:
+    if isinstance(node, dict):
+        return str(node["iri"]), str(node["type"]), str(node["label"])
+    if isinstance(node, tuple | list):
+        return str(node[0]), str(node[1]), str(node[2])
+    return str(node.iri), str(node.type), str(node.label)
+
+
+def _answers_fallback(folder: str, version: str, question: Question, filters) -> list[AnswerView]:
+    """Search, mark the answering sentences and collect the passage's nodes (when search.ask is absent)."""
+    from search.answer import mark_answer
+
+    data = dataset(folder, version)
+    index = search_index(folder, version)
+    projection = chain(folder, version)
+    hits = index.search(question.text, k=question.k, filters=None if filters.is_empty() else filters)
+    results = []
+    for hit in hits:
+        passage = str(passage_iri(URIRef(hit.doc.doc_id), hit.passage.index))
+        spans = tuple((s.start, s.end) for s in mark_answer(question.text, hit.passage.text))
+        nodes = tuple(
+            NodeView(iri, kind, label, facts.provision_text(data, iri) if kind == "Provision" else None)
+            for iri, kind, label in facts.nodes_for_passage(projection, passage)
+        )
+        results.append(AnswerView(
+            rank=hit.rank, score=hit.score, text=hit.passage.text, source_file=hit.doc.source_file,
+            page=hit.passage.page, document=hit.doc.doc_id, passage=passage, spans=spans,
+            section=hit.passage.section or None, title=hit.doc.title, organisation=hit.doc.organisation,
+            nodes=nodes,
+        ))
+    return results
+
+
+# --- cached query results ---------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def documents(folder: str, version: str) -> list[dict]:
+    """The stored documents with their metadata from the graph (one dict per document)."""
+    return facts.documents(chain(folder, version), dataset(folder, version), Store(folder).documents())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def gaps(folder: str, version: str) -> list[dict]:
+    """The gap report as rows with evidence quotes."""
+    return facts.gap_rows(chain(folder, version))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def trace_steps(folder: str, version: str, node: str) -> dict:
+    """The chain through one node (graph.chain.trace) as plain data."""
+    return facts.trace_data(chain(folder, version), node)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def provisions(folder: str, version: str) -> list[dict]:
+    """The paragraphs of skollagen cited in the store, with their text and every citing passage."""
+    return facts.cited_provisions(dataset(folder, version))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def profile(folder: str, version: str, document: str) -> facts.Profile:
+    """What one document contains, for comparison."""
+    return facts.profile(chain(folder, version), dataset(folder, version), document)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def similar(folder: str, version: str, document: str, k: int = 5) -> list[dict]:
+    """Documents most like one document, with the best matching passage pairs as evidence."""
+    return facts.similar(search_index(folder, version), chain(folder, version), document, k)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def onboarding(folder: str, version: str, publisher: str) -> facts.Onboarding:
+    """What a new member of a styrgrupp should know about one organisation."""
+    return facts.onboarding(chain(folder, version), dataset(folder, version), publisher)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sparql(folder: str, version: str, query: str) -> tuple[list[str], list[list[str | None]]]:
+    """Run a read-only SPARQL query; (column names, rows of strings). Raises graph.sparql.QueryError."""
+    return facts.sparql_table(dataset(folder, version), query)
+
+
+def law_text(folder: str, version: str, iri: str) -> str | None:
+    """The text of a paragraph of skollagen in the store (sk:text)."""
+    value = dataset(folder, version).value(URIRef(iri), SK.text)
+    return str(value) if value is not None else None
+
+
+def clear_after_write() -> None:
+    """Forget cached query results (the version key already separates them; this frees memory at once)."""
+    st.cache_data.clear()

@@ -1,0 +1,52 @@
+"""Entry script of the explorer: ``streamlit run app/explorer/streamlit_app.py -- --store DIR``.
+
+Sets up the page, takes the store folder from ``--store`` (else $STYRKEDJA_STORE, else ./data), starts loading
+the model and the index in the background, and hands over to the chosen view (views/*.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script by Streamlit: make the repository's packages importable
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app.explorer import data  # noqa: E402
+from app.explorer.widgets import HERE, PAGES  # noqa: E402
+
+
+def store_argument(argv: list[str]) -> str | None:
+    """The --store DIR given after ``--`` on the streamlit command line, if any."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--store")
+    args, _ = parser.parse_known_args(argv)
+    return args.store
+
+
+def main() -> None:
+    """Configure the page and run the selected view."""
+    st.set_page_config(page_title="Styrkedja", page_icon=":material/account_tree:", layout="wide")
+    folder = store_argument(sys.argv[1:])
+    if folder:
+        data.configure(folder)
+    data.warm_up()
+    groups: dict[str, list] = {}
+    for index, (file_name, title, icon, url_path, group) in enumerate(PAGES):
+        page = st.Page(HERE / "views" / file_name, title=title, icon=icon, url_path=url_path,
+                       default=index == 0)
+        groups.setdefault(group, []).append(page)
+    navigation = st.navigation(groups)
+    with st.sidebar:
+        st.caption(
+            "**Styrkedja** visar hur lag, Agenda 2030, mål, strategier, aktiviteter, ansvar och tidpunkter "
+            "hänger ihop i styrdokumenten. Allt som visas är citat ur dokumenten, med sida."
+        )
+    navigation.run()
+
+
+main()

@@ -1,0 +1,104 @@
+"""Dokument: the documents in the store; upload a PDF or text file (with progress) and remove a document."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.explorer import data, facts
+from app.explorer.text import escape_markdown
+from app.explorer.uploads import ALLOWED_SUFFIXES, ingest_upload, max_upload_mb, remove_document
+from graph.store import Store, StoreError
+
+
+def render() -> None:
+    """Draw the view."""
+    st.title("Dokument")
+    st.caption("Dokumenten i lagret. Läs in en ny plan eller ett protokoll, så finns det med i alla vyer.")
+    folder, version = data.current()
+    message = st.session_state.pop("dokument_message", None)
+    if message:
+        kind, text = message
+        getattr(st, kind)(text)
+    rows = data.documents(folder, version)
+    if rows:
+        st.dataframe(
+            [{"Fil": r["source_file"], "Titel": r["title"], "Typ": facts.doc_kind_sv(r["kind"]),
+              "Organisation": r["organisation"] or "", "Organ": r["body"] or "",
+              "Period/datum": r["period"] or r["date"] or "", "Sidor": r["pages"],
+              "Källa": "uppladdad" if r["uploaded"] else "korpus", "Inläst": r["added"]} for r in rows],
+            hide_index=True, width="stretch",
+        )
+    else:
+        st.info("Lagret är tomt. Läs in ett dokument nedan.")
+
+    st.subheader("Läs in ett dokument")
+    limit = max_upload_mb()
+    suffixes = ", ".join(ALLOWED_SUFFIXES)
+    with st.form("upload_form", clear_on_submit=True):
+        upload = st.file_uploader(f"PDF- eller textfil ({suffixes}, högst {limit:g} MB)",
+                                  type=[s.lstrip(".") for s in ALLOWED_SUFFIXES], key="dokument_fil")
+        submitted = st.form_submit_button("Läs in", type="primary", icon=":material/upload:")
+    if submitted and upload is None:
+        st.warning("Välj en fil först.")
+    elif submitted and upload is not None:
+        _ingest(folder, version, upload.name, upload.getvalue())
+
+    if rows:
+        st.subheader("Ta bort ett dokument")
+        names = [r["source_file"] for r in rows]
+        with st.form("remove_form"):
+            name = st.selectbox("Dokument", names, key="dokument_ta_bort")
+            sure = st.checkbox("Ja, ta bort dokumentet och allt som hämtats ur det", key="dokument_saker")
+            removed = st.form_submit_button("Ta bort", icon=":material/delete:")
+        if removed:
+            if not sure:
+                st.warning("Kryssa i rutan för att bekräfta.")
+            else:
+                _remove(folder, version, name)
+        st.caption("Ett dokument från korpusen kommer tillbaka nästa gång lagret byggs om "
+                   "(`styrkedja build`).")
+
+
+def _ingest(folder: str, version: str, name: str, payload: bytes) -> None:
+    bar = st.progress(0.0, text="Förbereder …")
+    with st.status(f"Läser in {name} …", expanded=True) as status:
+
+        def progress(text: str, share: float) -> None:
+            st.write(text)
+            bar.progress(share, text=text)
+
+        try:
+            index = data.search_index(folder, version)
+        except Exception:  # no index yet: the explorer indexes the document when it next loads the index
+            index = None
+        outcome = ingest_upload(Store(folder), name, payload, progress=progress, index=index)
+        if not outcome.ok:
+            status.update(label=f"{name} kunde inte läsas in", state="error")
+            bar.empty()
+            st.error(escape_markdown(outcome.error or "okänt fel") + "  \nLagret är oförändrat.")
+            return
+        status.update(label=f"{outcome.name} är inläst", state="complete", expanded=False)
+    data.clear_after_write()
+    verb = {"added": "lades till", "replaced": "ersatte den tidigare versionen",
+            "unchanged": "var redan inläst"}.get(outcome.status or "", "lästes in")
+    st.session_state["dokument_message"] = ("success", f"{escape_markdown(outcome.name)} {verb}.")
+    st.rerun()
+
+
+def _remove(folder: str, version: str, name: str) -> None:
+    try:
+        index = data.search_index(folder, version)
+    except Exception:
+        index = None
+    try:
+        remove_document(Store(folder), name, index=index)
+    except StoreError as error:
+        st.error(escape_markdown(str(error)))
+        return
+    data.clear_after_write()
+    st.session_state["dokument_message"] = ("success", f"{escape_markdown(name)} togs bort.")
+    st.rerun()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,91 @@
+"""Luckor: where the chain is broken (graph.gaps), with severity, filters, evidence and a CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import streamlit as st
+
+from app.explorer import data, facts
+from app.explorer.widgets import evidence, md, store_ready
+
+COLUMNS = ["Allvar", "Typ", "Dokument", "Brist", "Sidor", "Belägg"]
+SEVERITY_ICON = {"high": ":red[:material/error:]", "medium": ":orange[:material/warning:]",
+                 "low": ":blue[:material/info:]"}
+DETAIL_LIMIT = 30
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    """The gap rows as CSV (UTF-8 with BOM, so that Excel reads å, ä, ö)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([*COLUMNS, "Nod", "Dokument-IRI"])
+    for row in rows:
+        writer.writerow([row[c] for c in COLUMNS] + [row["node"] or "", row["document"]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def render() -> None:
+    """Draw the view."""
+    st.title("Luckor i styrkedjan")
+    st.caption(
+        "Var brister kedjan? Mål utan aktiviteter, aktiviteter utan ansvarig eller tidpunkt, passerade "
+        "tidpunkter, krav i skollagen som planen inte visar hur den möter. Varje brist har sina belägg."
+    )
+    folder, version = data.current()
+    rows = data.documents(folder, version)
+    if not store_ready(rows):
+        return
+    gaps = data.gaps(folder, version)
+    names = facts.labels()
+    files = sorted({g["Dokument"] for g in gaps} | {r["source_file"] for r in rows})
+    titles = {r["source_file"]: f"{r['organisation'] or ''}: {r['title']}".strip(": ") for r in rows}
+    c1, c2, c3 = st.columns([3, 2, 3])
+    chosen_docs = c1.multiselect("Dokument", files, key="luckor_docs", format_func=lambda f: titles.get(f, f),
+                                 placeholder="Alla dokument")
+    severities = c2.multiselect("Allvar", list(names["severity"]), key="luckor_severity",
+                                format_func=names["severity"].get, placeholder="Alla nivåer")
+    kinds = sorted({g["kind"] for g in gaps})
+    chosen_kinds = c3.multiselect("Typ av brist", kinds, key="luckor_kinds",
+                                  format_func=lambda k: names["gap_kinds"].get(k, k),
+                                  placeholder="Alla typer")
+    shown = [
+        g for g in gaps
+        if (not chosen_docs or g["Dokument"] in chosen_docs)
+        and (not severities or g["severity"] in severities)
+        and (not chosen_kinds or g["kind"] in chosen_kinds)
+    ]
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Brister", len(shown))
+    for column, level in zip((m2, m3, m4), ("high", "medium", "low"), strict=True):
+        count = sum(1 for g in shown if g["severity"] == level)
+        column.metric(f"Allvar: {names['severity'][level].lower()}", count)
+    if not shown:
+        st.success("Inga brister med de valda filtren.")
+        return
+    st.dataframe(
+        [{c: g[c] for c in COLUMNS} for g in shown], hide_index=True, width="stretch",
+        column_config={
+            "Brist": st.column_config.TextColumn(width="large"),
+            "Belägg": st.column_config.TextColumn(width="large"),
+        },
+    )
+    st.download_button("Ladda ner som CSV", to_csv(shown), file_name="luckor.csv", mime="text/csv",
+                       icon=":material/download:")
+    st.subheader("Belägg")
+    for gap in shown[:DETAIL_LIMIT]:
+        icon = SEVERITY_ICON.get(gap["severity"], "")
+        with st.expander(f"{gap['Allvar']} · {gap['Typ']} · {gap['Dokument']}", icon=None):
+            st.markdown(f"{icon} {md(gap['Brist'])}")
+            if not gap["evidence"]:
+                st.caption("Inget citat: bristen gäller något som saknas i hela dokumentet.")
+            for item in gap["evidence"]:
+                evidence(item["quote"], item["source_file"], item["page"])
+    if len(shown) > DETAIL_LIMIT:
+        st.caption(f"Belägg visas för de första {DETAIL_LIMIT} bristerna; filtrera för att se andra. "
+                   "Alla finns i CSV-filen.")
+
+
+if __name__ == "__main__":
+    render()

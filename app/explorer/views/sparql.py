@@ -1,0 +1,61 @@
+"""SPARQL: saved queries and an editor over the whole graph, read-only (no UPDATE, LOAD or SERVICE)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import streamlit as st
+
+from app.explorer import data
+from app.explorer.text import escape_markdown
+from graph.sparql import QueryError, saved_queries
+
+
+def _load(name: str) -> None:
+    query = next((q for q in saved_queries() if q.name == st.session_state.get(name)), None)
+    if query is not None:
+        st.session_state["sparql_text"] = query.text
+
+
+def render() -> None:
+    """Draw the view."""
+    st.title("SPARQL")
+    st.caption(
+        "Fråga kunskapsgrafen direkt. Välj en sparad fråga eller skriv en egen. Bara läsande frågor körs "
+        "(SELECT, ASK, CONSTRUCT, DESCRIBE); frågor som ändrar eller hämtar utifrån stoppas."
+    )
+    folder, version = data.current()
+    queries = saved_queries()
+    titles = {q.name: q.title for q in queries}
+    if "sparql_text" not in st.session_state and queries:
+        st.session_state["sparql_saved"] = queries[0].name
+        st.session_state["sparql_text"] = queries[0].text
+    st.selectbox("Sparade frågor", list(titles), key="sparql_saved", format_func=titles.get,
+                 on_change=_load, args=("sparql_saved",))
+    text = st.text_area("Fråga", key="sparql_text", height=260)
+    run = st.button("Kör", type="primary", icon=":material/play_arrow:", key="sparql_run")
+    if not (run or st.session_state.get("sparql_ran")):
+        return
+    st.session_state["sparql_ran"] = True
+    try:
+        columns, rows = data.sparql(folder, version, text)
+    except QueryError as error:
+        st.error(f"Frågan kördes inte: {escape_markdown(str(error))}")
+        return
+    except Exception as error:  # an engine error on a valid query: show it, do not crash the page
+        st.error(f"Frågan misslyckades: {escape_markdown(str(error))}")
+        return
+    st.caption(f"{len(rows)} rader" + (" (visar högst 5000)" if len(rows) >= 5000 else ""))
+    table = [dict(zip(columns, row, strict=True)) for row in rows]
+    st.dataframe(table, hide_index=True, width="stretch")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    st.download_button("Ladda ner som CSV", ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+                       file_name="sparql.csv", mime="text/csv", icon=":material/download:")
+
+
+if __name__ == "__main__":
+    render()
