@@ -33,6 +33,9 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if verbose < 2:
+        for noisy in ("bm25s", "sentence_transformers", "transformers", "urllib3"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     own = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(own)
@@ -147,13 +150,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     """Remove documents (by file name, path or IRI) and everything extracted from them."""
+    from app.pipeline import remove_document
     from graph.store import StoreError
 
     store = _store(args)
     status = EXIT_OK
     for name in args.documents:
         try:
-            entry = store.remove(store.find(name).source_file)
+            entry = remove_document(store, name)
         except StoreError as error:
             print(f"styrkedja: {error}", file=sys.stderr)
             status = EXIT_USER_ERROR
@@ -221,6 +225,97 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _search_index(store):
+    from search.index import SearchIndex
+
+    folder = store.folder / "search"
+    if not store.documents():
+        raise UserError(f"{store.folder}: the store is empty; run 'styrkedja build' or 'styrkedja add' first")
+    return SearchIndex(folder)
+
+
+def _filters(args: argparse.Namespace):
+    from search.records import Filters
+
+    return Filters(kommun=args.kommun, organisation=args.organisation, kind=args.doc_type, year=args.year)
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The passage with its answering sentences between »« marks."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], "»", text[start:end], "«"]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Semantic search: ranked passages with their answering sentences, pages and graph nodes."""
+    from search.ask import ask_json, ask_many
+
+    store = _store(args)
+    if args.batch:
+        path = Path(args.batch)
+        if not path.is_file():
+            raise UserError(f"{path}: no such question file")
+        questions = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+    elif args.question:
+        questions = [args.question]
+    else:
+        raise UserError("give a question, or --batch FILE with one question per line")
+    index = _search_index(store)
+    results = ask_many(store.dataset(), index, questions, args.k, _filters(args))
+    for result in results:
+        if args.json:
+            print(json.dumps(ask_json(result), ensure_ascii=False))
+            continue
+        print(f"Fråga: {result.query}")
+        if not result.results:
+            print("  (inga träffar)")
+        for answer in result.results:
+            page = f", s. {answer.page}" if answer.page else ""
+            print(f"\n{answer.rank}. {answer.source_file}{page}  [{answer.score:.3f}]")
+            if answer.section:
+                print(f"   {answer.section}")
+            print("   " + _marked(answer.text, answer.answer_spans))
+            for node in answer.nodes:
+                print(f"   → {node.type}: {node.label}")
+    return EXIT_OK
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    """Documents most like one document, with what they share."""
+    from graph.store import StoreError
+    from search.compare import similar, similar_json
+
+    store = _store(args)
+    try:
+        entry = store.find(args.document)
+    except StoreError as error:
+        raise UserError(str(error)) from error
+    results = similar(store.dataset(), _search_index(store), entry.document, args.k)
+    if args.json:
+        print(
+            json.dumps(similar_json(entry.document, entry.source_file, results), ensure_ascii=False, indent=1)
+        )
+        return EXIT_OK
+    print(f"Dokument som liknar {entry.source_file}:")
+    names = {
+        "laws": "lagrum",
+        "sdg": "Agenda 2030",
+        "kinds": "typer av innehåll",
+        "roles": "ansvariga roller",
+    }
+    for r in results:
+        print(f"\n{r.score:.3f}  {r.source_file}  (text {r.embedding:.2f}, graf {r.graph:.2f})")
+        for kind, labels in r.shared.items():
+            print(f"   delar {names.get(kind, kind)}: {', '.join(labels[:8])}")
+        for pair in r.passages[:2]:
+            print(f"   ”{pair['this'][:90]}” ~ ”{pair['other'][:90]}”")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for all commands."""
     from ingest.reader import DEFAULT_MAX_PAGES
@@ -274,6 +369,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="SELECT result format")
     p.set_defaults(func=cmd_sparql)
+
+    p = sub.add_parser("ask", help="semantic search: passages that answer, with pages and graph nodes")
+    p.add_argument("question", nargs="?", help="the question (Swedish or English)")
+    p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("--batch", help="a file with one question per line (the model is loaded once)")
+    p.add_argument("--kommun", help="only documents of this municipality")
+    p.add_argument("--organisation", help="only documents whose organisation contains this")
+    p.add_argument("--doc-type", help="only documents of this kind (verksamhetsplan, protokoll, ...)")
+    p.add_argument("--year", type=int, help="only documents about this year")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("similar", help="documents most like one document, and what they share")
+    p.add_argument("document", help="file name or document IRI")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_similar)
 
     from app.commands_chain import add_parsers as add_chain_parsers
 

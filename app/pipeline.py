@@ -53,6 +53,32 @@ class Services:
         self.store = store
         self.use_model = use_model
         self._aligner = None
+        self._index = None
+
+    @property
+    def index(self):
+        """The store's search index (the model loads on the first embedding, not here)."""
+        if self._index is None:
+            from search.index import SearchIndex
+
+            self._index = SearchIndex(self.store.folder / "search")
+        return self._index
+
+    def index_document(self, doc: ParsedDocument) -> None:
+        """Put a document's passages into the search index (re-embedding only changed passages)."""
+        if not self.use_model:
+            return
+        from search.index import index_document
+
+        stats = index_document(self.index, doc)
+        log.debug("%s: search index %s", doc.source_file, stats)
+
+    def forget(self, document_iri: str) -> None:
+        """Remove a document's vectors and lexical entries from the search index."""
+        from search.index import SearchIndex
+
+        index = self._index or SearchIndex(self.store.folder / "search")
+        index.remove(document_iri)
 
     @property
     def aligner(self):
@@ -114,7 +140,9 @@ def ingest_file(
     path = path.resolve()
     documents = store.documents()
     previous = documents.get(path.name)
+    use_model = services is not None and services.use_model
     current = previous is not None and not force and previous.extractor == EXTRACTOR_VERSION
+    current = current and (previous.enriched or not use_model)  # a --no-model build is finished later
     if current and path.is_file() and sha256_bytes(path.read_bytes()) == previous.sha256:
         return "unchanged", None
     doc = read_document(path, options, known)
@@ -132,8 +160,11 @@ def ingest_file(
         kind=doc.metadata.kind,
         organisation=doc.metadata.organisation,
         pages=len(doc.pages),
+        enriched=use_model,
     )
     store.put(entry, graph)
+    if services is not None:
+        services.index_document(doc)
     return ("replaced" if previous is not None else "added"), doc
 
 
@@ -183,6 +214,13 @@ def add_files(
     return report
 
 
+def remove_document(store: Store, name_or_iri: str, services: Services | None = None):
+    """Remove a document's graph, manifest entry and search index entries; return its manifest entry."""
+    entry = store.remove(store.find(name_or_iri).source_file)
+    (services or Services(store)).forget(entry.document)
+    return entry
+
+
 def build_corpus(
     store: Store,
     corpus: Path,
@@ -206,7 +244,7 @@ def build_corpus(
     present = {path.name for path in files}
     for name, entry in store.documents().items():
         if Path(entry.origin).parent == corpus and name not in present:
-            store.remove(name)
+            remove_document(store, name, services)
             report.removed.append(name)
             log.info("%s: removed (no longer in the corpus)", name)
     return report

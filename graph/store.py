@@ -59,6 +59,7 @@ class DocumentEntry:
     kind: str | None = None
     organisation: str | None = None
     pages: int = 0
+    enriched: bool = False  # the embedding model's work is done: inferred links, search index
 
 
 def write_atomic(path: Path, data: bytes) -> None:

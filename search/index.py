@@ -406,6 +406,9 @@ def _bm25(corpus_ids: list[array], vocab: dict[str, int]) -> Any:
         return None
     import bm25s
 
+    # bm25s sets its own logger to DEBUG when imported; its index-building chatter is not for our users.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
     bm25 = bm25s.BM25()
     bm25.index((corpus_ids, vocab), show_progress=False)
     return bm25

@@ -622,8 +622,10 @@ def _load() -> tuple[SentenceTransformer, ModelInfo]:
         if _LOADED is None:
             info = prepare_model()
             import torch
+            import transformers
             from sentence_transformers import SentenceTransformer
 
+            transformers.logging.disable_progress_bar()  # "Loading weights" bars are noise on every start
             torch.set_num_threads(configured_threads())
             started = time.perf_counter()
             try:
