@@ -523,7 +523,7 @@ def onboarding(chain: ChainGraph, dataset: Dataset, publisher: str) -> Onboardin
               if row["doc"] in doc_iris and row["body"]}
     for body, row in bodies.items():
         result.bodies.append(Line(row["bodyLabel"] or body, source_file=row["file"],
-                                  detail="utfärdar " + row["file"]))
+                                  detail="ger ut dokumentet"))
     roles: dict[str, list[str]] = {}
     for node in chain.nodes.values():
         if node.type == "Activity" and node.document in doc_iris:
@@ -533,7 +533,7 @@ def onboarding(chain: ChainGraph, dataset: Dataset, publisher: str) -> Onboardin
         quote, page, source = chain.quote(activities[0])
         plural = "er" if len(activities) != 1 else ""
         result.roles.append(Line(role, quote=quote, source_file=source, page=page,
-                                 detail=f"ansvarar för {len(activities)} aktivitet{plural}"))
+                                 detail=f"ansvarar för {len(activities)} aktivitet{plural}, till exempel:"))
     for row in select(dataset, "personer_i_protokoll"):
         if row["doc"] in doc_iris:
             result.people.append(Line(row["name"] or "", source_file=row["file"],

@@ -17,12 +17,29 @@ HIGHLIGHT_OPEN = ":orange-background["
 HIGHLIGHT_CLOSE = "]"
 
 
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+# GitHub-flavoured Markdown turns bare addresses into links even when escaped; a word joiner (U+2060,
+# invisible) after the scheme, after "www" and before "@" keeps them plain text.
+_AUTOLINKS = (
+    (re.compile(r"(?i)\b(https?|ftp|mailto|file|javascript|data)(\\:)"), "\\1\u2060\\2"),
+    (re.compile(r"(?i)\b(www)(\\\.)"), "\\1\u2060\\2"),
+    (re.compile(r"(\\@)"), "\u2060\\1"),
+)
+
+
+def _escape(text: str) -> str:
+    """Escape every special character; a line break stays a line break (never a new block or code)."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\r\n", "\n").replace("\r", "\n"))
+    for pattern, replacement in _AUTOLINKS:
+        escaped = pattern.sub(replacement, escaped)
+    return _LINE_BREAK.sub("  \n", escaped)
+
+
 def escape_markdown(text: str) -> str:
     """Escape text so that Streamlit's Markdown shows it literally (no formatting, links, HTML or LaTeX)."""
-    text = text.replace("\r", "")
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    # A line break inside a quote stays a line break (two spaces), never a new Markdown block.
-    return "  \n".join(line.strip() for line in escaped.split("\n"))
+    return _escape(text.strip())
 
 
 def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -32,14 +49,14 @@ def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
     for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
         if start < position or start >= end:
             continue
-        out.append(escape_markdown(text[position:start]))
+        out.append(_escape(text[position:start]))
         # Each marked line separately: a directive does not span Markdown line breaks.
         marked = [escape_markdown(line) for line in text[start:end].split("\n")]
         out.append("  \n".join(f"{HIGHLIGHT_OPEN}**{line}**{HIGHLIGHT_CLOSE}" if line.strip() else line
                                for line in marked))
         position = end
-    out.append(escape_markdown(text[position:]))
-    return "".join(out)
+    out.append(_escape(text[position:]))
+    return "".join(out).strip()
 
 
 def citation(source_file: str | None, page: int | None, section: str | None = None) -> str:

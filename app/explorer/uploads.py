@@ -118,7 +118,7 @@ def ingest_upload(store: Store, name: str, data: bytes, progress: Progress | Non
         _restore(target, previous)
         outcome.error = f"{stored}: kunde inte läsas in ({type(error).__name__}: {error})."
         return outcome
-    if doc is not None and index is not None:
+    if doc is not None and index is not None and not hasattr(services, "index_document"):
         step("Indexerar för sökning", 0.8)
         try:
             from search.index import index_document
@@ -144,6 +144,10 @@ def remove_document(store: Store, source_file: str, index=None) -> str:
     entry = store.remove(source_file)
     if index is not None:
         index.remove(entry.document)
+    else:
+        from search.index import SearchIndex
+
+        SearchIndex(store.folder / "search").remove(entry.document)
     origin = Path(entry.origin)
     uploads = (store.folder / UPLOADS).resolve()
     if origin.parent.resolve() == uploads:

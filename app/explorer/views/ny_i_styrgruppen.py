@@ -80,7 +80,7 @@ def render() -> None:
             months.setdefault(facts.month_of(due), []).append(line)
         for month, lines in months.items():
             st.markdown(f"**{month.capitalize()}**")
-            _lines(lines, "", limit=8, show_quote=False)
+            _lines(lines, "", limit=25, show_quote=False)
 
     st.subheader("5. Senaste besluten")
     _lines(info.decisions, "Inga protokoll med beslut för den här organisationen.", limit=10)

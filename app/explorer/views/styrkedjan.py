@@ -90,7 +90,7 @@ def render() -> None:
     dot, left_out = trace_dot(trace, names_sv["types"], names_sv["relations"])
     tab_graph, tab_table = st.tabs(["Graf", "Tabell med belägg"])
     with tab_graph:
-        st.graphviz_chart(dot, width="stretch")
+        st.graphviz_chart(dot)
         if left_out:
             st.caption(f"Grafen visar de första leden; {left_out} led till finns i tabellen.")
         st.caption("Läs uppifrån: lagrum och Agenda 2030 överst, sedan mål, strategier, aktiviteter och "
