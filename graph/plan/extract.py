@@ -55,16 +55,44 @@ _DEADLINE_PREP = re.compile(r"(?:senast|klart|klar|till|före|innan|under|i|by)\
 _QUOTED = re.compile(r"[”\"“„«]([^”\"“„»]{8,200})[”\"“»]")
 _VISION_IS = re.compile(r"\b(?:vision|verksamhetsidé)\w*\s+är\b", re.IGNORECASE)
 _FLAT_SPLIT = re.compile(r"(?<=[a-zåäö])\s+(?=[A-ZÅÄÖ][a-zåäö]+\s+[a-zåäö])")
-# "Mål 1: Ökad läsförmåga", "Fokusområde 2 – Trygghet": a cue word, a number, then the element.
+# "Mål 1: Ökad läsförmåga", "Fokusområde 2 – Trygghet", "Mål 1. Alla elever ...": a cue word, a number,
+# then the element.
 _CUE_PREFIX = re.compile(
-    r"^\s*(?P<cue>[\wåäöÅÄÖ -]{2,40}?)\s*(?:\d{1,2}|[A-Z])?\s*(?:[:–—]|\s-)\s*(?=[^\d\s])"
+    r"^\s*(?P<cue>[\wåäöÅÄÖ -]{2,40}?)\s*"
+    r"(?:(?P<num>\d{1,2}(?:\.\d{1,2})?)\s*[.:–—)]|(?:\d{1,2}|[A-Z])?\s*(?:[:–—]|\s-))\s*(?=[^\d\s])"
 )
+# Numbered element lines ("Mål 1. Alla elever ...", "Delmål 2: ..."), also several run together in one
+# paragraph when a plain-text reader joined the lines: a capitalised cue word, a number, a separator.
+_NUMBERED_CUE = re.compile(
+    r"(?:^|(?<=[.!?:;]\s)|(?<=[.!?:;]))\s*(?P<cue>[A-ZÅÄÖ][\wåäö-]*)\s+(?P<num>\d{1,2}(?:\.\d{1,2})?)"
+    r"\s*[.:–—)]\s+(?=[A-ZÅÄÖ0-9])"
+)
+# A reference to a numbered goal in a heading ("Åtgärder för mål 1", "Aktiviteter kopplade till mål 2").
+_GOAL_REFERENCE = re.compile(
+    r"(?<=\s)(?P<cue>[\wåäö-]*mål(?:et|område|området)?)\s+(?:nr\.?\s*|nummer\s+)?"
+    r"(?P<num>\d{1,2}(?:\.\d{1,2})?)(?![\d.]\d)",
+    re.IGNORECASE,
+)
+# A numbered list item that is a section heading of a plain-text plan ("2. Nämndens mål" followed by text):
+# at most this many words.
+SECTION_ITEM_WORDS = 8
+# A heading numbered as a subsection ("3.1 Åtgärder för mål 1").
+_SECTION_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _BULLET_START = re.compile(r"^\s*[-–•]\s*")
 _FREQUENCY_ADJ = re.compile(
     r"^(?:veckovis|månatlig|månadsvis|årlig|terminsvis|kvartalsvis|halvårsvis|regelb|återkommande)",
     re.IGNORECASE,
 )
+# Words before a meeting noun that keep it the head of the sentence's subject: a genitive ("Förvaltningens"),
+# a determiner or an adjective ("Gemensamma", "Denna").
+_NP_PREFIX = re.compile(
+    r"(?:(?:den|det|de|denna|detta|dessa|vår|våra|vårt|[\wåäöÅÄÖ-]+(?:ens|ets|ans|nas|ns|:s)"
+    r"|[\wåäöÅÄÖ-]+(?:liga|iska|ande|ende|ade|ella|ala)|gemensamma|interna|externa|nya|särskilda)\s+){1,2}",
+    re.IGNORECASE,
+)
+# A prepositional phrase after a meeting noun that belongs to its name ("med nämnden", "för rektorer").
+_POST_MODIFIER = re.compile(r"\s+(?:med|för|mellan|inom|på|om|kring|av)\s", re.IGNORECASE)
 _NAME_STOP = re.compile(
     r"\s+(?:för att|i syfte|med fokus|där|som|vid|i samarbete|och analysera)\b|[,.;:]", re.IGNORECASE
 )
@@ -101,6 +129,7 @@ class _Draft:
     frequency: str | None = None
     group: int | None = None  # the section heading the element belongs to (pairs challenges and strategies)
     letter: str | None = None  # list letter ("a") of a strategy
+    number: str | None = None  # the number a document gives a goal ("Mål 2") to refer to it
     merged_into: _Draft | None = None
 
 
@@ -141,6 +170,7 @@ class _Extractor:
             label = self._label(block)
             if label:
                 self.labels[i] = label
+        self.section_items = self._section_items()
         self.root = self._sections()
 
     # ----------------------------------------------------------------- structure
@@ -155,8 +185,47 @@ class _Extractor:
             return None
         return self.lex.labels[m.group(1).lower()], m.end()
 
+    def _section_items(self) -> set[int]:
+        """Numbered list items that are section headings of a plain-text plan ("2. Nämndens mål"): short,
+        unpunctuated, followed by something other than a list item, and not alone in the document."""
+        found = []
+        # Under a heading that announces a list ("Fokusområden") numbered items are its items.
+        listing = False
+        listed = (*GOAL_KINDS, "strategy", "activity", "challenge", "forum")
+        for i, block in enumerate(self.blocks):
+            if block.kind is BlockKind.HEADING and not _SECTION_NUMBER.match(block.text):
+                listing = heading_kind(block.text) in listed
+            if block.kind is not BlockKind.LIST_ITEM or self._marker_kind(i) != "number" or listing:
+                continue
+            text = block.text.strip()
+            nxt = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
+            prev = self.blocks[i - 1] if i > 0 else None
+            in_list = prev is not None and prev.kind is BlockKind.LIST_ITEM
+            in_list = in_list and self._marker_kind(i - 1) == "number"
+            if (
+                word_count(text) > SECTION_ITEM_WORDS
+                or re.search(r"[.!?:;,]$", text)
+                or nxt is None
+                or nxt.kind is BlockKind.LIST_ITEM
+                or in_list
+            ):
+                continue
+            found.append(i)
+        numbers = {marker_of(self.blocks[i].marker + " X") if self.blocks[i].marker else None for i in found}
+        return set(found) if len(found) >= 2 and len(numbers) >= 2 else set()
+
+    def _section_number(self, i: int) -> str | None:
+        """The section number of a numbered section item or heading ("3", "3.1"), or None."""
+        block = self.blocks[i]
+        if i in self.section_items:
+            return (block.marker or "1.").strip().strip(".")
+        m = _SECTION_NUMBER.match(block.text)
+        return m.group(1) if m else None
+
     def _is_structural(self, i: int) -> bool:
         block = self.blocks[i]
+        if i in self.section_items:
+            return True
         return (
             block.kind is BlockKind.HEADING and i not in self.labels and not _BULLET_START.match(block.text)
         )
@@ -165,6 +234,15 @@ class _Extractor:
         root = _Section(None, 0, [])
         heads = [i for i in range(len(self.blocks)) if self._is_structural(i)]
         levels = {i: self.blocks[i].level or 1 for i in heads}
+        # Numbered section items ("3.") and numbered headings ("3.1 ...") sit under the nearest heading
+        # without a number, one level down per part of their number.
+        base = 0
+        for i in heads:
+            number = self._section_number(i)
+            if number is None:
+                base = levels[i]
+            elif self.section_items:
+                levels[i] = base + number.count(".") + 1
         # Flat headings (plain-text readers give every heading the same level): a cue heading with nothing
         # under it adopts the same-level headings after it while their bodies are lists only.
         for n, h in enumerate(heads):
@@ -285,12 +363,26 @@ class _Extractor:
         return draft
 
     def _goal_above(self, section: _Section) -> _Draft | None:
-        """The goal-like element of the nearest heading above that is one."""
+        """The goal-like element of the nearest heading above that is one, or that a heading refers to by
+        number ("Åtgärder för mål 2")."""
         for node in [section, *section.ancestors()]:
             if node.heading is not None:
                 draft = self.heading_drafts.get(node.heading)
                 if draft is not None and draft.kind in GOAL_KINDS:
                     return draft
+                referred = self._referred_goal(self.blocks[node.heading].text)
+                if referred is not None:
+                    return referred
+        return None
+
+    def _referred_goal(self, text: str) -> _Draft | None:
+        """The numbered goal a heading refers to ("Åtgärder för mål 1"), if the document numbers its goals."""
+        for m in _GOAL_REFERENCE.finditer(text):
+            kind = self.lex.heading.head(m.group("cue"))
+            numbered = [d for d in self.drafts if d.number == m.group("num") and d.kind in GOAL_KINDS]
+            same = [d for d in numbered if d.kind == kind]
+            if same or numbered:
+                return (same or numbered)[0]
         return None
 
     def _sibling_goal(self, section: _Section) -> _Draft | None:
@@ -298,8 +390,10 @@ class _Extractor:
         siblings = section.parent.children if section.parent else []
         if section not in siblings or siblings.index(section) == 0:
             return None
+        if section.heading is not None and section.heading in self.heading_drafts:
+            return None  # the section's own heading is an element: its own goal governs
         before = siblings[siblings.index(section) - 1]
-        if before.cue not in ("goal", "priority_area"):
+        if before.cue not in ("goal", "priority_area") or before.heading in self.heading_drafts:
             return None
         goals = [d for d in self.drafts if d.kind in GOAL_KINDS and d.block in before.body]
         return goals[0] if len(goals) == 1 else None
@@ -370,7 +464,9 @@ class _Extractor:
         if self.lex.heading.head(m.group("cue")) != section.cue:
             return None
         above = self._goal_above(section.parent) if section.parent else None
-        return self._heading_element(h, section.cue, start=m.end(), parent=above, group=h)
+        return self._heading_element(
+            h, section.cue, start=m.end(), parent=above, group=h, number=m.group("num")
+        )
 
     def _body(self, section: _Section, context: str | None, governing: _Section | None) -> None:
         body = [b for b in section.body if b not in self.consumed]
@@ -381,7 +477,20 @@ class _Extractor:
             self._mission(section, body)
             return
         lists = [b for b in body if self.blocks[b].kind is BlockKind.LIST_ITEM]
-        if context == "forum" and governing is section and not section.children and not lists:
+        # A heading that only names the kind ("Forum för uppföljning", "Mötesforum"): the forums are the
+        # meetings its sentences name; the heading itself only when they name none.
+        if (
+            context == "forum"
+            and governing is section
+            and not section.children
+            and not lists
+            and not any(
+                self._sentence_forum(self.blocks[b].text[s:e], named=True)
+                for b in body
+                if self.blocks[b].kind is BlockKind.PARAGRAPH
+                for s, e in sentences(self.blocks[b].text)
+            )
+        ):
             self._forum_from_section(section)
         i = 0
         while i < len(body):
@@ -395,6 +504,9 @@ class _Extractor:
                 ]
                 self._table(rows, section)
                 i += len(rows)
+                continue
+            if block.kind is BlockKind.PARAGRAPH and self._numbered_lines(b, section):
+                i += 1
                 continue
             if b in self.labels:
                 self._loose_label(b, section)
@@ -483,7 +595,7 @@ class _Extractor:
         first = self._bullet(run[0])
         parent = self._goal_above(section) if kind in (*GOAL_KINDS, "activity") else None
         if kind == "activity":
-            parent = self._sibling_goal(section) or parent
+            parent = self._activity_parent(section, run[0])
         if kind == "priority_area" and parent is not None and parent.block == section.heading:
             kind = "goal"  # the goals of a priority area listed under its heading
         if kind == "activity" and parent is None and section.heading is not None:
@@ -494,6 +606,8 @@ class _Extractor:
                 continue
             if kind == "forum":
                 self._forum_item(b)
+                continue
+            if self._numbered_lines(b, section):
                 continue
             self._add_item(kind, b, parent=parent, group=group)
 
@@ -543,6 +657,41 @@ class _Extractor:
                 return draft
         return None
 
+    def _activity_parent(self, section: _Section, b: int) -> _Draft | None:
+        """What an activity at block b contributes to: a "Mål:" label goal before it in its section, the goal
+        of a "Mål" section just before, or the goal above (by heading or by number)."""
+        labelled = [
+            d
+            for d in self.drafts
+            if d.kind in GOAL_KINDS and d.block in self.labels and d.block in section.body and d.block < b
+        ]
+        return labelled[-1] if labelled else self._sibling_goal(section) or self._goal_above(section)
+
+    def _numbered_lines(self, b: int, section: _Section) -> bool:
+        """ "Mål 1. Alla elever ...", "Åtgärd 2: ...": numbered element lines, several in a block when a
+        reader joined them; the cue word gives the kind, the number lets headings refer to the element."""
+        text = self.blocks[b].text
+        _marker, rest, offset = split_marker(text)
+        found = []
+        for m in _NUMBERED_CUE.finditer(rest):
+            kind = self.lex.heading.head(m.group("cue"))
+            if kind in (*GOAL_KINDS, "strategy", "activity", "challenge"):
+                found.append((m, kind))
+        if not found or rest[: found[0][0].start()].strip():
+            return False
+        group = self._group_of(section)
+        for n, (m, kind) in enumerate(found):
+            start = offset + m.end()
+            end = offset + found[n + 1][0].start() if n + 1 < len(found) else len(text)
+            number = m.group("num")
+            if kind == "activity":
+                self._add_activity(b, start, end, parent=self._activity_parent(section, b), group=group)
+            elif kind == "challenge":
+                self._add(kind, b, start, end, group=group, number=number)
+            else:
+                self._add(kind, b, start, end, parent=self._goal_above(section), group=group, number=number)
+        return True
+
     def _paragraph(self, b: int, section: _Section, context: str | None, has_lists: bool) -> None:
         block = self.blocks[b]
         text = block.text
@@ -588,9 +737,16 @@ class _Extractor:
             self._add_item("vision", b, start, group=section.heading)
 
     def _loose_label(self, b: int, section: _Section) -> None:
-        """ "Ansvar: X" / "Klart: Y" outside a unit: the owner or deadline of the section's activities."""
+        """A label outside a unit: "Mål: X" a goal, "Nulägesanalys: X" a challenge; "Ansvar: X" / "Klart: Y"
+        the owner or deadline of the section's activities."""
         fieldname, offset = self.labels[b]
         value = self.blocks[b].text[offset:].strip()
+        if fieldname in ("goal", "challenge") and value:
+            # "Mål: ..." / "Nulägesanalys: ..." before a table or list: a goal (of the section's heading) or
+            # a finding; "Syfte: ..." says why, and is no element.
+            parent = self._goal_above(section) if fieldname == "goal" else None
+            self._add_item(fieldname, b, offset, parent=parent, group=self._group_of(section))
+            return
         if fieldname not in ("owner", "deadline") or not value:
             return
         for draft in self.drafts:
@@ -756,7 +912,7 @@ class _Extractor:
                     owners = parse_owners(cells[owner_col])
             if deadline_col is not None and deadline_col != owner_col and deadline_col < len(cells):
                 deadline = normalise(cells[deadline_col]) or None
-            parent = current or self._sibling_goal(section) or self._goal_above(section)
+            parent = current or self._activity_parent(section, b)
             self._add_item(
                 "activity", b, start, end, parent=parent, group=group, owners=owners, deadline=deadline
             )
@@ -904,16 +1060,38 @@ class _Extractor:
         return out
 
     def _forum_in_sentence(self, b: int, s: int, sentence: str) -> None:
+        """Add the forum a sentence names, if any."""
+        found = self._sentence_forum(sentence)
+        if found is not None:
+            start, end, freq = found
+            self._add("forum", b, s + start, s + end, frequency=freq)
+
+    def _subject_forum(self, rest: str, held: re.Match[str]) -> tuple[int, int] | None:
+        """The subject before "hålls"/"träffas" when it is a meeting's name: a noun phrase whose head is a
+        meeting noun, with a genitive or adjective before it and a prepositional phrase after it
+        ("Förvaltningens ledningsgrupp", "Kvalitetsdialoger med nämnden")."""
+        subject = rest[: held.start()].rstrip()
+        head = self.lex.meeting_head.search(subject)
+        if head is None or word_count(subject) > 7:
+            return None
+        before, after = subject[: head.start()], subject[head.end() :]
+        if before.strip() and not _NP_PREFIX.fullmatch(before):
+            return None
+        if after.strip() and not _POST_MODIFIER.match(after):
+            return None
+        lead = len(subject) - len(subject.lstrip())
+        return lead, len(subject)
+
+    def _sentence_forum(self, sentence: str, named: bool = False) -> tuple[int, int, str | None] | None:
+        """The forum a sentence names: (start, end, frequency), offsets in the sentence, or None. With
+        ``named``, only a forum the sentence names (not a whole sentence counting meetings)."""
         _marker, rest, offset = split_marker(sentence)
         held = self.lex.meeting_held.search(rest)
         if held and held.start() > 0:
-            subject = rest[: held.start()].strip()
-            if word_count(subject) <= 4 and self.lex.meeting_head.fullmatch(subject.split()[-1]):
+            span = self._subject_forum(rest, held)
+            if span is not None:
                 freq = find_frequencies(rest)
-                self._add(
-                    "forum", b, s + offset, s + offset + len(subject), frequency=freq[0][0] if freq else None
-                )
-                return
+                return offset + span[0], offset + span[1], freq[0][0] if freq else None
         for freq, fs, fe in find_frequencies(rest):
             if re.match(r"(?:dagli|löpande|kontinuerli|fortlöpande|ständigt|årligen)", freq, re.IGNORECASE):
                 continue
@@ -925,8 +1103,7 @@ class _Extractor:
                 name_start = fe + m.start(2)
                 stop = _NAME_STOP.search(rest, name_start + len(m.group(2)))
                 name_end = stop.start() if stop else len(rest)
-                self._add("forum", b, s + offset + name_start, s + offset + name_end, frequency=freq)
-                return
+                return offset + name_start, offset + name_end, freq
             # A counted frequency: the meeting it counts, or a meeting noun elsewhere in the sentence.
             counted_meeting = re.search(
                 r"(möten|träffar|tillfällen|sammanträden|samtal|dialoger)", freq, re.IGNORECASE
@@ -941,11 +1118,13 @@ class _Extractor:
                 if m.start() < fs:
                     name_end = min(name_end, fs) if name_end > m.start() else m.end()
                 start = m.start()
-                self._add("forum", b, s + offset + start, s + offset + max(name_end, m.end()), frequency=freq)
-                return
-            if counted_meeting:
-                self._add("forum", b, s + offset, s + offset + len(rest), frequency=freq)
-                return
+                # The meeting noun heads the sentence's subject: the name is the whole noun phrase.
+                if start > 0 and _NP_PREFIX.fullmatch(rest[:start]):
+                    start = 0
+                return offset + start, offset + max(name_end, m.end()), freq
+            if counted_meeting and not named:
+                return offset, offset + len(rest), freq
+        return None
 
     # ----------------------------------------------------------------- finishing
 

@@ -164,6 +164,7 @@ def lexicon() -> Lexicon:
         ),
         responsibility=re.compile(_words(cues["responsibility"]["verbs"]), re.IGNORECASE),
         meeting_head=re.compile(
+            r"(?<![\wåäöÅÄÖ-])(?!(?:" + "|".join(cues["meeting"]["not_heads"]) + r")(?![\wåäöÅÄÖ]))"
             r"[\wåäöÅÄÖ-]*(?:"
             + "|".join(sorted(cues["meeting"]["heads"], key=len, reverse=True))
             + r")(?![\wåäöÅÄÖ])",
