@@ -91,6 +91,11 @@ _NP_PREFIX = re.compile(
     r"|[\wåäöÅÄÖ-]+(?:liga|iska|ande|ende|ade|ella|ala)|gemensamma|interna|externa|nya|särskilda)\s+){1,2}",
     re.IGNORECASE,
 )
+# Adjectives just before a meeting noun, part of its name ("pedagogiska samtal", "interna kvalitetssamtal").
+_ADJECTIVES_BEFORE = re.compile(
+    r"(?<![\wåäöÅÄÖ-])(?:(?:[\wåäöÅÄÖ-]+(?:liga|iska|ella|ala)|gemensamma|interna|externa|särskilda)\s+){1,2}$",
+    re.IGNORECASE,
+)
 # A prepositional phrase after a meeting noun that belongs to its name ("med nämnden", "för rektorer").
 _POST_MODIFIER = re.compile(r"\s+(?:med|för|mellan|inom|på|om|kring|av)\s", re.IGNORECASE)
 _NAME_STOP = re.compile(
@@ -829,7 +834,9 @@ class _Extractor:
                 a.deadline = deadline
 
     def _unit_content(self, fieldname, b, start, end, goals, activities, head, above, item=False) -> None:
-        if fieldname == "goal":
+        if fieldname == "challenge":
+            self._add_item("challenge", b, start, end, group=head.block if head else None)
+        elif fieldname == "goal":
             parent = above if head is None or head.kind == "strategy" else head
             draft = self._add_item("goal", b, start, end, parent=parent, group=head.block if head else None)
             if draft:
@@ -885,6 +892,8 @@ class _Extractor:
         act = 0 if act is None else act
         group = self._group_of(section)
         current = strategy
+        above = self._context_columns(self.blocks[header].cells or [], act)
+        row_parent: dict[int, _Draft] = {}  # column -> the area or goal its cell (or one above it) names
         for b in rows:
             block = self.blocks[b]
             if block.header or not block.cells or act >= len(block.cells):
@@ -912,10 +921,48 @@ class _Extractor:
                     owners = parse_owners(cells[owner_col])
             if deadline_col is not None and deadline_col != owner_col and deadline_col < len(cells):
                 deadline = normalise(cells[deadline_col]) or None
-            parent = current or self._activity_parent(section, b)
+            for col, kind in above:
+                draft = self._column_element(b, col, kind, offsets, section, row_parent.get(col))
+                if draft is not None:
+                    row_parent[col] = draft
+            parent = (
+                current
+                or next((row_parent[c] for c, _k in reversed(above) if c in row_parent), None)
+                or self._activity_parent(section, b)
+            )
             self._add_item(
                 "activity", b, start, end, parent=parent, group=group, owners=owners, deadline=deadline
             )
+
+    def _context_columns(self, header: list[str], act: int) -> list[tuple[int, str]]:
+        """Columns before or beside the activity that name what it serves: (column, "priority_area" |
+        "goal"), areas first ("Utvecklingsområde | Insats", "Mål | Aktivitet")."""
+        out = []
+        for n, cell in enumerate(header):
+            if n == act:
+                continue
+            kinds = [k for k, p in self.lex.table.kinds if p.search(cell)]
+            if kinds and kinds[0] in ("area", "goal"):
+                out.append((n, "priority_area" if kinds[0] == "area" else "goal"))
+        return sorted(out, key=lambda x: x[1] != "priority_area")
+
+    def _column_element(
+        self, b: int, col: int, kind: str, offsets: list[int], section: _Section, last: _Draft | None
+    ) -> _Draft | None:
+        """The area or goal a row's cell names: a number refers to a numbered goal ("1", "Mål 2"); the
+        same text as the row above is the same element; an empty cell continues the one above."""
+        cells = self.blocks[b].cells or []
+        cell = cells[col] if col < len(cells) else ""
+        if not cell.strip():
+            return last
+        number = re.fullmatch(r"\s*(?:[\wåäö]*mål\w*\s*)?(\d{1,2}(?:\.\d{1,2})?)\s*", cell, re.IGNORECASE)
+        if number:
+            return self._referred_goal(f" mål {number.group(1)}")
+        if last is not None and fold(last.text) == fold(cell):
+            return last
+        start = offsets[col]
+        parent = self._goal_above(section)
+        return self._add_item(kind, b, start, start + len(cell), parent=parent, group=self._group_of(section))
 
     def _cell_offsets(self, block: Block) -> list[int]:
         offsets, pos = [], 0
@@ -1118,9 +1165,14 @@ class _Extractor:
                 if m.start() < fs:
                     name_end = min(name_end, fs) if name_end > m.start() else m.end()
                 start = m.start()
-                # The meeting noun heads the sentence's subject: the name is the whole noun phrase.
+                # The meeting noun heads the sentence's subject: the name is the whole noun phrase; else
+                # the adjectives before it belong to its name ("pedagogiska samtal").
                 if start > 0 and _NP_PREFIX.fullmatch(rest[:start]):
                     start = 0
+                else:
+                    adjectives = _ADJECTIVES_BEFORE.search(rest[:start])
+                    if adjectives and not find_frequencies(adjectives.group(0)):
+                        start = adjectives.start()
                 return offset + start, offset + max(name_end, m.end()), freq
             if counted_meeting and not named:
                 return offset, offset + len(rest), freq
