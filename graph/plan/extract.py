@@ -96,6 +96,9 @@ _ADJECTIVES_BEFORE = re.compile(
     r"(?<![\wåäöÅÄÖ-])(?:(?:[\wåäöÅÄÖ-]+(?:liga|iska|ella|ala)|gemensamma|interna|externa|särskilda)\s+){1,2}$",
     re.IGNORECASE,
 )
+# Verbs that say a group gathers (its name is then a forum's even without a meeting noun).
+_GATHERS = re.compile(r"träffas|möts|sammanträder", re.IGNORECASE)
+_PRONOUN = re.compile(r"(?:vi|de|ni|man|alla|dessa|båda)\b", re.IGNORECASE)
 # A prepositional phrase after a meeting noun that belongs to its name ("med nämnden", "för rektorer").
 _POST_MODIFIER = re.compile(r"\s+(?:med|för|mellan|inom|på|om|kring|av)\s", re.IGNORECASE)
 _NAME_STOP = re.compile(
@@ -517,7 +520,9 @@ class _Extractor:
                 self._loose_label(b, section)
                 i += 1
                 continue
-            if block.kind is BlockKind.PARAGRAPH and ends_with_colon(block.text):
+            if block.kind is BlockKind.PARAGRAPH and (
+                ends_with_colon(block.text) or self._is_subheading(body, i)
+            ):
                 i = self._lead_in(body, i, section, context)
                 continue
             if block.kind is BlockKind.LIST_ITEM:
@@ -534,12 +539,27 @@ class _Extractor:
 
     # ----------------------------------------------------------------- rules
 
+    def _is_subheading(self, body: list[int], i: int) -> bool:
+        """A short unpunctuated paragraph with a heading cue, right before a list: a subheading the reader
+        did not see ("Åtgärder för mål 1" in plain text)."""
+        text = self.blocks[body[i]].text.strip()
+        return (
+            i + 1 < len(body)
+            and self.blocks[body[i + 1]].kind is BlockKind.LIST_ITEM
+            and word_count(text) <= SECTION_ITEM_WORDS
+            and not re.search(r"[.!?;,]$", text)
+            and heading_kind(text) in (*GOAL_KINDS, "strategy", "activity", "challenge", "forum")
+        )
+
     def _lead_in(self, body: list[int], i: int, section: _Section, context: str | None) -> int:
-        """A paragraph ending in a colon: what follows is of the kind its nearest cue names."""
+        """A paragraph ending in a colon (or a subheading the reader missed): what follows is of the kind its
+        nearest cue names (a subheading's: its first); a numbered goal it names is what the list serves."""
         b = body[i]
         text = self.blocks[b].text
         if self.lex.external.search(text):
             kind = "external"
+        elif not ends_with_colon(text):
+            kind = heading_kind(text)
         else:
             kind = self.lex.lead_in.nearest_end(text)
         # "... inom tre områden, vilka ...:": areas of the kind the heading names.
@@ -563,7 +583,7 @@ class _Extractor:
             # "- Nätverksträffar:": a bullet the reader took for a paragraph, with its sub-points after it.
             self._add_item("activity", b, parent=self._goal_above(section), group=self._group_of(section))
         if run:
-            self._list(run, section, kind)
+            self._list(run, section, kind, parent=self._referred_goal(text))
             return j
         # No list: a single short paragraph is the one element announced ("Vårt prioriterade område är:").
         if (
@@ -579,8 +599,12 @@ class _Extractor:
                 return j + 1
         return i + 1
 
-    def _list(self, run: list[int], section: _Section, kind: str | None) -> None:
-        """A run of list items: lettered then numbered items are strategies with activities; else by kind."""
+    def _list(
+        self, run: list[int], section: _Section, kind: str | None, parent: _Draft | None = None
+    ) -> None:
+        """A run of list items: lettered then numbered items are strategies with activities; else by kind.
+        ``parent``: what the items serve when their lead-in says so ("Åtgärder för mål 1:")."""
+        referred = parent
         kinds = [self._marker_kind(b) for b in run]
         group = self._group_of(section)
         if "letter" in kinds and "number" in kinds and kinds.index("letter") < kinds.index("number"):
@@ -600,7 +624,7 @@ class _Extractor:
         first = self._bullet(run[0])
         parent = self._goal_above(section) if kind in (*GOAL_KINDS, "activity") else None
         if kind == "activity":
-            parent = self._activity_parent(section, run[0])
+            parent = referred or self._activity_parent(section, run[0])
         if kind == "priority_area" and parent is not None and parent.block == section.heading:
             kind = "goal"  # the goals of a priority area listed under its heading
         if kind == "activity" and parent is None and section.heading is not None:
@@ -1119,6 +1143,9 @@ class _Extractor:
         ("Förvaltningens ledningsgrupp", "Kvalitetsdialoger med nämnden")."""
         subject = rest[: held.start()].rstrip()
         head = self.lex.meeting_head.search(subject)
+        if head is None and word_count(subject) <= 4 and self._gathering_body(subject, rest, held):
+            lead = len(subject) - len(subject.lstrip())
+            return lead, len(subject)
         if head is None or word_count(subject) > 7:
             return None
         before, after = subject[: head.start()], subject[head.end() :]
@@ -1128,6 +1155,20 @@ class _Extractor:
             return None
         lead = len(subject) - len(subject.lstrip())
         return lead, len(subject)
+
+    def _gathering_body(self, subject: str, rest: str, held: re.Match[str]) -> bool:
+        """ "Skolledningen möts varje vecka": a group or body that gathers ("träffas", "möts",
+        "sammanträder") at a stated frequency is a forum under its own name (pronouns are not)."""
+        if not _GATHERS.fullmatch(held.group(0)) or not find_frequencies(rest[held.end() :]):
+            return False
+        if _PRONOUN.match(subject.strip()):
+            return False
+        owners = parse_owners(subject)
+        return (
+            len(owners) == 1
+            and owners[0].kind in ("organisation", "body")
+            and fold(owners[0].label) == fold(subject)
+        )
 
     def _sentence_forum(self, sentence: str, named: bool = False) -> tuple[int, int, str | None] | None:
         """The forum a sentence names: (start, end, frequency), offsets in the sentence, or None. With
