@@ -30,10 +30,17 @@ in the document as ``(label as written, block index)``, first mention first.
 
 The rules read Swedish plan conventions, not any one document's wording (see ``extract`` for the order):
 "Syfte:/Mål:/Åtgärder:" units, activity | ansvar | klart tables (combined "Ansvar/Klart" cells split by
-``ingest.dates.split_owner_deadline``), lead-ins ending in a colon, heading cue words, letter/number list
-numbering, "Roller och ansvar" sections, "Uppdrag" sections, and frequency expressions for forums. The word
-lists are data: ``cues.toml``, ``roles.toml``, ``bodies.toml``, ``frequencies.toml``, ``first_names.txt``.
+``ingest.dates.split_owner_deadline``; "Utvecklingsområde"/"Mål" columns give what a row serves), numbered
+goal lines ("Mål 1.") and references to them by number ("Åtgärder för mål 1"), label paragraphs ("Mål:",
+"Nulägesanalys:", "Syfte:") before tables and lists, lead-ins ending in a colon, heading cue words (with
+"Målområde: X" an area, "Nämndmål: Y" a goal), follow-up sections ("Uppföljning", "Årshjul") holding no
+activities, numbered section items of plain-text plans, letter/number list numbering, "Roller och ansvar"
+and "Uppdrag" sections, and forums named by the subject of a sentence with a frequency. The word lists are
+data: ``cues.toml``, ``roles.toml``, ``bodies.toml``, ``frequencies.toml``, ``first_names.txt``.
 A document that is not a plan (a protocol) yields only what it states (goals under "Resultatmål", say).
+
+Hold-out plans in styles the rules were not written from are in ``tests/fixtures/plan_holdout/`` (run by
+``tests/test_plan_holdout.py``); the development fixtures are in ``tests/fixtures/plan/``.
 """
 
 from graph.plan.actors import find_actors, owner_kind, parse_owners, subject_owner

@@ -1,19 +1,32 @@
 """Plan elements from a ParsedDocument: the rules, driven by headings, lead-ins, labels, lists and tables.
 
-The document is read section by section (a section is a heading and the blocks up to the next heading).
+The document is read section by section (a section is a heading and the blocks up to the next heading;
+in plain text, short numbered items followed by text, "2. Nämndens mål", are section headings too).
 What a block is depends, in this order, on:
 
-1. a "Syfte: / Mål: / Åtgärder:" block (a *unit*): the heading is a strategy, "Mål:" gives goals and
-   "Åtgärder:" activities (a label with nothing after it and headings below: each heading is an activity);
+1. a "Syfte: / Mål: / Åtgärder:" block (a *unit*): the heading is a strategy (or the area/goal its cue
+   names), "Mål:" gives goals, "Nulägesanalys:" findings, and "Åtgärder:" / "Så här gör vi:" activities
+   (a label with nothing after it and headings below: each heading is an activity);
 2. a plan table (header cells cue activity | ansvar | klart, or a combined "Ansvar/Klart"): letter rows
-   ("a) ...") are strategies, other rows activities with owners and deadlines;
-3. a lead-in ending in a colon ("har följande framkommit:", "prioriterar två utvecklingsområden:"): the cue
-   nearest the colon says what the list after it holds;
-4. the heading cue of the nearest heading above ("Mål", "Prioriterade områden", "Strategier", "Aktiviteter",
-   "Nulägesanalys", "Forum", "Roller och ansvar", "Uppdrag"): list items (and short paragraphs, empty
-   subheadings) under it are elements of that kind;
-5. list numbering: letter items followed by numbered items are strategies with their activities.
+   ("a) ...") are strategies, other rows activities with owners and deadlines; a column naming an area
+   ("Utvecklingsområde") or a goal ("Mål", by text or number) gives what each row serves;
+3. numbered element lines ("Mål 1. ...", "Delmål 2: ...", several joined in one paragraph): the cue word
+   gives the kind, the number lets "Åtgärder för mål 1" / "Aktiviteter kopplade till mål 1" refer to it;
+4. a label paragraph outside a unit: "Mål: X" a goal, "Nulägesanalys: X" / "Utmaning: X" a finding,
+   "Syfte: X" nothing; a goal so labelled is what the table or list after it serves;
+5. a lead-in ending in a colon ("har följande framkommit:", "prioriterar två utvecklingsområden:") or a
+   short unpunctuated subheading before a list: the cue nearest the colon (a subheading's first cue) says
+   what the list after it holds;
+6. the heading cue of the nearest heading above ("Mål", "Prioriterade områden", "Målområde: X",
+   "Nämndmål: Y", "Strategier", "Aktiviteter", "Nulägesanalys", "Forum", "Roller och ansvar", "Uppdrag"):
+   list items (and short paragraphs, empty subheadings) under it are elements of that kind; sections about
+   follow-up ("Uppföljning", "Årshjul", "Så följer vi upp") hold no activities;
+7. list numbering: letter items followed by numbered items are strategies with their activities.
 
+Forums are meetings named in running text with a frequency or a "hålls/träffas" verb, by the noun phrase
+of their meeting noun ("Förvaltningens ledningsgrupp", "Kvalitetsdialoger med nämnden", "pedagogiska
+samtal"), or a group that gathers ("Skolledningen möts varje vecka"); a heading that only names the kind
+("Forum för uppföljning") is a forum itself only when its sentences name none.
 Headings and lead-ins that quote national steering documents (läroplan, skollag) are not the plan's own.
 """
 
