@@ -121,7 +121,8 @@ _NAME_STOP = re.compile(
 
 def heading_kind(text: str) -> str | None:
     """What a heading announces: a kind of element, "roles", "mission", "plan" (strategies and activities
-    together), or None. The earliest cue word not governed by a preposition decides ("mot målen" does not)."""
+    together), "followup" (how the plan is followed up), or None. The earliest cue word not governed by a
+    preposition decides ("mot målen" does not)."""
     lex = lexicon()
     text = _BULLET_START.sub("", text)
     if word_count(text) > 12:
