@@ -15,6 +15,8 @@ Prints JSON (contract): {"sizes": [{"passages", "p50_ms", "p95_ms", "numpy_ms", 
   query: query embedding + dense matrix product + BM25 + fusion + hit assembly. Queries are the development
   questions and corpus sentences reworded as queries, after 3 warm-up queries.
 - ``numpy_ms``: median time of a plain ``matrix @ query_vector`` over the same float32 vectors.
+- Diagnostics on stderr per size: query embedding alone, retrieval alone (query vectors made beforehand)
+  and the load average, since on a shared 2-core machine other processes inflate the latencies.
 - ``peak_mb``: the process's peak resident memory (ru_maxrss) after that size (sizes run in increasing order,
   one index alive at a time, so the last one is the overall peak, model included).
 
@@ -27,6 +29,7 @@ import argparse
 import gc
 import json
 import logging
+import os
 import random
 import resource
 import sys
@@ -47,6 +50,7 @@ from search.index import SearchIndex  # noqa: E402
 from search.model import embed_passages, embed_queries, load_model  # noqa: E402
 from search.records import DocMeta  # noqa: E402
 
+log = logging.getLogger("bench_search")
 CORPUS = ROOT / "corpus"
 QUESTIONS = ROOT / "tests" / "data" / "questions.json"
 PER_DOC = 100
@@ -136,13 +140,34 @@ def measure(index: SearchIndex, queries: list[str]) -> dict:
         index.search(query, k=10)
         times.append((time.perf_counter() - start) * 1000)
     matrix = index._build().matrix
+    embed_times = []
+    for query in queries:
+        start = time.perf_counter()
+        embed_queries([query])
+        embed_times.append((time.perf_counter() - start) * 1000)
     query_vectors = embed_queries(queries)
+    # Retrieval alone (dense + BM25 + fusion + hits), with the query vectors already made.
+    cached = {q: v for q, v in zip(queries, query_vectors, strict=True)}
+    model_queries = index.embedder.queries
+    index.embedder.queries = lambda texts: np.stack([cached[t] for t in texts])
+    retrieval_times = []
+    for query in queries:
+        start = time.perf_counter()
+        index.search(query, k=10)
+        retrieval_times.append((time.perf_counter() - start) * 1000)
+    index.embedder.queries = model_queries
     plain = []
     for vector in query_vectors:
         start = time.perf_counter()
         scores = matrix @ vector
         plain.append((time.perf_counter() - start) * 1000)
         del scores
+    log.warning(
+        "%d passages: query embedding p50 %.1f ms, retrieval without embedding p50 %.1f / p95 %.1f ms, "
+        "load average %.2f (2 cores; other processes inflate the latencies)",
+        len(index), np.percentile(embed_times, 50), np.percentile(retrieval_times, 50),
+        np.percentile(retrieval_times, 95), os.getloadavg()[0],
+    )
     return {
         "passages": len(index),
         "p50_ms": round(float(np.percentile(times, 50)), 2),
