@@ -19,6 +19,8 @@ import streamlit as st  # noqa: E402
 from app.explorer import data  # noqa: E402
 from app.explorer.widgets import HERE, PAGES  # noqa: E402
 
+FAVICON = HERE / "favicon.png"
+
 
 def store_argument(argv: list[str]) -> str | None:
     """The --store DIR given after ``--`` on the streamlit command line, if any."""
@@ -30,17 +32,19 @@ def store_argument(argv: list[str]) -> str | None:
 
 def main() -> None:
     """Configure the page and run the selected view."""
-    st.set_page_config(page_title="Styrkedja", page_icon=":material/account_tree:", layout="wide")
+    st.set_page_config(page_title="Styrkedja", layout="wide")
     folder = store_argument(sys.argv[1:])
     if folder:
         data.configure(folder)
     data.warm_up()
     groups: dict[str, list] = {}
-    for index, (file_name, title, icon, url_path, group) in enumerate(PAGES):
-        page = st.Page(HERE / "views" / file_name, title=title, icon=icon, url_path=url_path,
-                       default=index == 0)
+    for index, (file_name, title, url_path, group) in enumerate(PAGES):
+        # No page icons: Streamlit fetches a page's icon from a CDN to use as the favicon (no network here).
+        page = st.Page(HERE / "views" / file_name, title=title, url_path=url_path, default=index == 0)
         groups.setdefault(group, []).append(page)
     navigation = st.navigation(groups)
+    # The favicon: a page's Material icon would be fetched from a CDN; a local image is served by the app.
+    st.set_page_config(page_icon=str(FAVICON))
     with st.sidebar:
         st.caption(
             "**Styrkedja** visar hur lag, Agenda 2030, mål, strategier, aktiviteter, ansvar och tidpunkter "

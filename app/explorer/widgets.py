@@ -11,16 +11,16 @@ from app.explorer.text import citation, escape_markdown, highlight
 
 HERE = Path(__file__).parent
 
-# The views, in menu order: (file under views/, title, icon, url path, menu group).
+# The views, in menu order: (file under views/, title, url path, menu group).
 PAGES = (
-    ("fraga.py", "Fråga", ":material/search:", "fraga", "Utforska"),
-    ("styrkedjan.py", "Styrkedjan", ":material/account_tree:", "styrkedjan", "Utforska"),
-    ("luckor.py", "Luckor", ":material/report:", "luckor", "Utforska"),
-    ("jamfor.py", "Jämför", ":material/compare_arrows:", "jamfor", "Utforska"),
-    ("ny_i_styrgruppen.py", "Ny i styrgruppen", ":material/waving_hand:", "ny-i-styrgruppen", "Utforska"),
-    ("lagrum.py", "Lagrum", ":material/gavel:", "lagrum", "Underlag"),
-    ("dokument.py", "Dokument", ":material/description:", "dokument", "Underlag"),
-    ("sparql.py", "SPARQL", ":material/code:", "sparql", "Underlag"),
+    ("fraga.py", "Fråga", "fraga", "Utforska"),
+    ("styrkedjan.py", "Styrkedjan", "styrkedjan", "Utforska"),
+    ("luckor.py", "Luckor", "luckor", "Utforska"),
+    ("jamfor.py", "Jämför", "jamfor", "Utforska"),
+    ("ny_i_styrgruppen.py", "Ny i styrgruppen", "ny-i-styrgruppen", "Utforska"),
+    ("lagrum.py", "Lagrum", "lagrum", "Underlag"),
+    ("dokument.py", "Dokument", "dokument", "Underlag"),
+    ("sparql.py", "SPARQL", "sparql", "Underlag"),
 )
 
 

@@ -34,7 +34,7 @@ def _items(title: str, items: list[facts.Item], empty: str) -> None:
         where = f"s. {item.page}" if item.page is not None else ""
         extra = f"{item.extra}" if item.extra else ""
         note = " · ".join(x for x in (extra, where) if x)
-        lines.append(f"- {md(shorten(item.label, 110))}" + (f" :gray[({md(note)})]" if note else ""))
+        lines.append(f"- {md(shorten(item.label, 90))}" + (f" :gray[({md(note)})]" if note else ""))
     st.markdown("\n".join(lines))
     if len(items) > LIST_LIMIT:
         st.caption(f"… och {len(items) - LIST_LIMIT} till.")
@@ -87,6 +87,8 @@ def render() -> None:
             lines.append(f"- **{name}:** {text}")
         st.markdown("\n".join(lines))
     st.subheader("Planer som liknar denna")
+    if st.session_state.get("jamfor_similar") not in titles:
+        st.session_state["jamfor_similar"] = (chosen or list(titles))[0]
     target = st.selectbox("Plan", list(titles), key="jamfor_similar", format_func=titles.get)
     try:
         similar = data.similar(folder, version, target)

@@ -1,0 +1,187 @@
+"""End to end in a real headless Chromium: start `streamlit run` on a free port over the corpus store, open
+every view, ask a question, and save a screenshot of each view under tests/artifacts/screenshots/.
+
+Debian's chromium (/usr/bin/chromium, installed by `make test`) is driven by Playwright's Python package with
+its executable path; `playwright install` is never needed. The test also checks that the page asks for
+nothing outside the machine (no network) and records cold-start and question timings beside the screenshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from app.explorer.widgets import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRY = ROOT / "app" / "explorer" / "streamlit_app.py"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+QUESTION = "Vem ansvarar för att följa upp resultaten?"
+WIDTH = 1400
+
+# Streamlit marks its root element with the script's state.
+SCRIPT_DONE = (
+    "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+    " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"
+)
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
+    """Wait until Streamlit answers its health check (or fail with its output)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def server(model_store, tmp_path_factory):
+    """The explorer served by `streamlit run` on a free port over a copy of the corpus store."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make chromium installs Debian's chromium)")
+    store = tmp_path_factory.mktemp("browser") / "store"
+    shutil.copytree(model_store.folder, store, ignore=shutil.ignore_patterns(".lock"))
+    port = free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
+    log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    started = time.perf_counter()
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ENTRY), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--", "--store", str(store)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield {"url": url, "started": started, "log": log_path}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium through Playwright."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def settle(page, timeout: float = 120_000) -> None:
+    """Wait until the script has finished running (no "running" widget) and the page has a title."""
+    page.wait_for_selector("h1", timeout=timeout)
+    page.wait_for_function(SCRIPT_DONE, timeout=timeout)
+    page.wait_for_timeout(800)  # charts and tables draw after the script has run
+    page.wait_for_function(SCRIPT_DONE, timeout=timeout)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the main area (viewport grown to its height) as tests/artifacts/screenshots/<name>.png."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : 0 }"
+    )
+    page.set_viewport_size({"width": WIDTH, "height": max(900, min(int(height or 0), 8000))})
+    page.wait_for_timeout(500)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    return path
+
+
+def test_every_view_in_chromium(server, browser):
+    url = server["url"]
+    page = browser.new_page(viewport={"width": WIDTH, "height": 900}, locale="sv-SE")
+    outside: list[str] = []
+    host = urlparse(url).netloc
+
+    def record(request) -> None:
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != host:
+            outside.append(request.url)
+
+    page.on("request", record)
+    timings: dict[str, float] = {}
+
+    page.goto(url + "/")
+    settle(page)
+    timings["cold_start_to_first_page_s"] = round(time.perf_counter() - server["started"], 2)
+    assert page.locator("h1").first.inner_text().strip() == "Fråga"
+    screenshot(page, "01_fraga")
+
+    # Ask a question: cited passages with the answering sentence marked.
+    page.get_by_label("Din fråga").fill(QUESTION)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Sök svar").click()
+    page.wait_for_selector("blockquote", timeout=120_000)
+    settle(page)
+    timings["first_question_s"] = round(time.perf_counter() - started, 2)
+    quotes = page.locator("[data-testid='stMain'] blockquote")
+    assert quotes.count() >= 3
+    assert page.get_by_text("relevans").count() >= 3
+    screenshot(page, "02_fraga_svar")
+    page.get_by_label("Din fråga").fill("Hur följs kunskapsresultaten upp?")
+    started = time.perf_counter()
+    page.get_by_role("button", name="Sök svar").click()
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-testid=\"stCaptionContainer\"]'))"
+        ".some(e => e.innerText.includes('svar på'))", timeout=60_000)
+    settle(page)
+    timings["warm_question_s"] = round(time.perf_counter() - started, 2)
+
+    for number, (_, title, url_path, _) in enumerate(PAGES[1:], start=3):
+        page.goto(f"{url}/{url_path}")
+        settle(page)
+        heading = page.locator("h1").first.inner_text().strip()
+        assert heading.startswith(title.split()[0]), heading
+        assert page.locator("[data-testid='stException']").count() == 0, f"{title}: shows an exception"
+        if url_path == "styrkedjan":
+            page.wait_for_selector("[data-testid='stGraphVizChart'] svg", timeout=60_000)
+        screenshot(page, f"{number:02d}_{url_path}")
+
+    assert not outside, f"the page reached outside the machine: {outside[:5]}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "browser_timings.json").write_text(json.dumps(timings, indent=1) + "\n", "utf-8")
+    assert timings["warm_question_s"] < 10, timings
