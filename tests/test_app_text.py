@@ -1,4 +1,4 @@
-"""The explorer's safe rendering and upload checks (app/explorer/text.py, uploads.py, chart.py): case tables."""
+"""The explorer's safe rendering and upload checks (app/explorer/text.py, uploads.py, chart.py)."""
 
 from __future__ import annotations
 
@@ -97,7 +97,8 @@ def test_trace_dot_draws_chain_top_down():
                  "deadline": "VT23", "due_date": "2023-06-30", "via": None},
         "up": [{"iri": "s", "type": "Strategy", "label": "Strategi", "page": 6, "relation": "contributesTo",
                 "via": "a"},
-               {"iri": "g", "type": "Goal", "label": "Mål", "page": 5, "relation": "contributesTo", "via": "s"}],
+               {"iri": "g", "type": "Goal", "label": "Mål", "page": 5, "relation": "contributesTo",
+                "via": "s"}],
         "down": [{"iri": "r", "type": "Role", "label": "Rektor", "page": 6, "relation": "responsible",
                   "via": "a"}],
     }
