@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -165,11 +166,12 @@ def test_every_view_in_chromium(server, browser):
     page.get_by_label("Din fråga").fill("Hur följs kunskapsresultaten upp?")
     started = time.perf_counter()
     page.get_by_role("button", name="Sök svar").click()
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('[data-testid=\"stCaptionContainer\"]'))"
-        ".some(e => e.innerText.includes('svar på'))", timeout=60_000)
-    settle(page)
+    answered = page.get_by_text("svar på frågan ”Hur följs kunskapsresultaten upp?”")
+    answered.wait_for(timeout=60_000)
     timings["warm_question_s"] = round(time.perf_counter() - started, 2)
+    server = re.search(r"\(([\d.]+) s\)", answered.inner_text())
+    timings["warm_question_server_s"] = float(server.group(1)) if server else None
+    settle(page)
 
     for number, (_, title, url_path, _) in enumerate(PAGES[1:], start=3):
         page.goto(f"{url}/{url_path}")
@@ -184,4 +186,4 @@ def test_every_view_in_chromium(server, browser):
     assert not outside, f"the page reached outside the machine: {outside[:5]}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "browser_timings.json").write_text(json.dumps(timings, indent=1) + "\n", "utf-8")
-    assert timings["warm_question_s"] < 10, timings
+    assert timings["warm_question_server_s"] is not None and timings["warm_question_server_s"] < 5, timings

@@ -92,7 +92,7 @@ def render() -> None:
     if not answers:
         st.info("Inga textavsnitt svarar på frågan. Pröva andra ord eller färre filter.")
         return
-    st.caption(f"{len(answers)} svar på {elapsed:.2f} s.")
+    st.caption(f"{len(answers)} svar på frågan ”{escape_markdown(text)}” ({elapsed:.2f} s).")
     for answer in answers:
         _answer(answer)
 
