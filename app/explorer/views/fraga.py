@@ -82,7 +82,7 @@ def render() -> None:
         st.warning("Inget dokument passar filtren. Välj färre filter.")
         return
     started = time.perf_counter()
-    with st.spinner("Söker i dokumenten …"):
+    with st.spinner("Söker i dokumenten … (den första frågan tar några sekunder medan språkmodellen laddas)"):
         try:
             answers = data.answers(folder, version, data.Question(text, doc_ids=doc_ids, k=int(k)))
         except Exception as error:  # the search index or the model is missing: say so, plainly

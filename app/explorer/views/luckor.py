@@ -8,6 +8,7 @@ import io
 import streamlit as st
 
 from app.explorer import data, facts
+from app.explorer.text import shorten
 from app.explorer.widgets import evidence, md, store_ready
 
 COLUMNS = ["Allvar", "Typ", "Dokument", "Brist", "Sidor", "Belägg"]
@@ -67,7 +68,11 @@ def render() -> None:
     st.dataframe(
         [{c: g[c] for c in COLUMNS} for g in shown], hide_index=True, width="stretch",
         column_config={
+            "Allvar": st.column_config.TextColumn(width="small"),
+            "Typ": st.column_config.TextColumn(width="medium"),
+            "Dokument": st.column_config.TextColumn(width="medium"),
             "Brist": st.column_config.TextColumn(width="large"),
+            "Sidor": st.column_config.TextColumn(width="small"),
             "Belägg": st.column_config.TextColumn(width="large"),
         },
     )
@@ -76,7 +81,8 @@ def render() -> None:
     st.subheader("Belägg")
     for gap in shown[:DETAIL_LIMIT]:
         icon = SEVERITY_ICON.get(gap["severity"], "")
-        with st.expander(f"{gap['Allvar']} · {gap['Typ']} · {gap['Dokument']}", icon=None):
+        with st.expander(f"{gap['Allvar']} · {md(shorten(gap['Brist'], 110))}"):
+            st.caption(f"{md(gap['Typ'])} · {md(gap['Dokument'])}")
             st.markdown(f"{icon} {md(gap['Brist'])}")
             if not gap["evidence"]:
                 st.caption("Inget citat: bristen gäller något som saknas i hela dokumentet.")
