@@ -205,7 +205,23 @@ def to_blocks(pages: list[PageContent], toc: list[TocEntry]) -> list[Block]:
         else:
             blocks.append(Block(BlockKind.PARAGRAPH, text, page))
     _assign_levels(heading_styles)
+    _demote_empty_headings(blocks, toc)
     return blocks
+
+
+def _demote_empty_headings(blocks: list[Block], toc: list[TocEntry]) -> None:
+    """A heading with nothing under it (the next block is a heading of its level or above, or the end) is
+    text set in heading style — a caption after a list, a line on a cover page — unless the TOC lists it."""
+    for i, block in enumerate(blocks):
+        if block.kind is not BlockKind.HEADING or (toc and match_toc_entry(block.text, toc) is not None):
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        empty = following is None or (
+            following.kind is BlockKind.HEADING and (following.level or 1) <= (block.level or 1)
+        )
+        if empty:
+            block.kind = BlockKind.PARAGRAPH
+            block.level = None
 
 
 def _assign_levels(headings: list[tuple[Block, HeadingStyle]]) -> None:

@@ -155,14 +155,11 @@ def ask_many(
 ) -> list[AskResult]:
     """Answer several questions with one embedding call (the model is loaded once)."""
     hits = index.batch_search(list(questions), k, filters)
-    from search.model import embed_passages, embed_queries
-
-    vectors = embed_queries(list(questions)) if any(hits) else []
+    # Answering sentences are marked by shared words only: on the development questions adding the model's
+    # similarity marked the right sentence less often (benchmarks/eval_search.py, "answer_marking").
     return [
-        AskResult(question, [answer_of(graph, question, hit, vector, embed_passages) for hit in found])
-        for question, found, vector in zip(
-            questions, hits, vectors if len(vectors) else [None] * len(hits), strict=True
-        )
+        AskResult(question, [answer_of(graph, question, hit) for hit in found])
+        for question, found in zip(questions, hits, strict=True)
     ]
 
 

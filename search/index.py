@@ -34,6 +34,7 @@ import numpy as np
 from graph.passages import Passage, passages_of
 from ingest.model import ParsedDocument
 from search.embedder import WITH_SECTION, E5Embedder, Embedder, document_line, embedding_text
+from search.expand import expand_query
 from search.fusion import DEFAULT_FUSION, FusionConfig, fuse
 from search.records import DocMeta, Filters, Hit, IndexedPassage, doc_meta_of
 from search.tokenize import TOKENIZER_VERSION, tokenize
@@ -418,7 +419,7 @@ def _lexical(built: _Built, query: str) -> np.ndarray:
     n = built.matrix.shape[0]
     if built.bm25 is None:
         return np.zeros(n, dtype=np.float32)
-    tokens = [t for t in tokenize(query) if t in built.vocab and t]
+    tokens = [t for t in tokenize(expand_query(query)) if t in built.vocab and t]
     if not tokens:
         return np.zeros(n, dtype=np.float32)
     return np.asarray(built.bm25.get_scores(tokens), dtype=np.float32)

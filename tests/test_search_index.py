@@ -40,8 +40,9 @@ class FakeEmbedder:
 
 
 def make_doc(source_file, paragraphs, organisation=None, kind=None, period=None, heading="Mål"):
+    # One paragraph per page, so that each is a passage of its own (passages never cross a page).
     blocks = [Block(BlockKind.HEADING, heading, 1, level=1)]
-    blocks += [Block(BlockKind.PARAGRAPH, text, 1) for text in paragraphs]
+    blocks += [Block(BlockKind.PARAGRAPH, text, page) for page, text in enumerate(paragraphs, start=1)]
     assign_sections(blocks)
     text, pages = assemble(blocks)
     meta = DocumentMetadata(title=f"Plan {source_file}", organisation=organisation, kind=kind, period=period)
@@ -127,7 +128,7 @@ def test_search_finds_the_passage_with_scores_and_ranks(index):
     assert hits[0].passage.text.startswith("Enligt 2 kap. 8 §")
     assert [h.rank for h in hits] == [1, 2, 3]
     assert hits[0].lexical > 0 and hits[0].score >= hits[1].score
-    assert hits[0].doc.kommun == "Finspångs" and hits[0].passage.page == 1
+    assert hits[0].doc.kommun == "Finspångs" and hits[0].passage.page == 3
 
 
 @pytest.mark.parametrize(
