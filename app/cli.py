@@ -316,6 +316,39 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    """Start the Streamlit explorer on the store (blocks until stopped)."""
+    import subprocess
+
+    entry = Path(__file__).resolve().parent / "explorer" / "streamlit_app.py"
+    store = Path(args.store).resolve()
+    if not (store / "manifest.json").exists():
+        log.warning("%s holds no documents yet: build the store or upload files in the explorer", store)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(entry),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--browser.gatherUsageStats",
+        "false",
+        "--",
+        "--store",
+        str(store),
+    ]
+    print(f"Styrkedja: http://{'localhost' if args.address == '0.0.0.0' else args.address}:{args.port}")
+    try:
+        return subprocess.call(command, cwd=entry.parent.parent.parent)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for all commands."""
     from ingest.reader import DEFAULT_MAX_PAGES
@@ -386,6 +419,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("app", help="start the Streamlit explorer on the store")
+    p.add_argument("--port", type=int, default=int(os.environ.get("STYRKEDJA_PORT", 8501)))
+    p.add_argument("--address", default="localhost", help="address to listen on (default localhost)")
+    p.set_defaults(func=cmd_app)
 
     from app.commands_chain import add_parsers as add_chain_parsers
 
