@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import logging
-import os
-import tempfile
 import time
 from array import array
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from graph.passages import Passage, passages_of
+from graph.store import write_atomic
 from ingest.model import ParsedDocument
 from search.embedder import WITH_SECTION, E5Embedder, Embedder, document_line, embedding_text
 from search.expand import expand_query
@@ -457,24 +457,10 @@ def _read_doc(path: Path) -> _Doc:
 
 
 def write_npz_atomic(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write arrays as .npz to a temporary file beside ``path``, sync it, then rename it over ``path``."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    """Write arrays as .npz atomically (a temporary file beside ``path``, synced, renamed over it)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_atomic(path, buffer.getvalue())
 
 
 def index_document(index: SearchIndex, doc: ParsedDocument, meta: DocMeta | None = None) -> UpdateStats:

@@ -20,7 +20,6 @@ from rdflib import Dataset, URIRef
 
 from app.explorer import facts
 from graph.chain import ChainGraph
-from graph.iris import passage_iri
 from graph.store import Store
 from ontology import SK
 
@@ -200,71 +199,32 @@ class Question:
 @st.cache_data(max_entries=256, show_spinner=False)
 def answers(folder: str, version: str, question: Question) -> list[AnswerView]:
     """Answer a question from the store: passages with the answering sentences and their graph nodes."""
+    from search.ask import ask
     from search.records import Filters
 
     data = dataset(folder, version)
     index = search_index(folder, version)
     filters = Filters(doc_ids=question.doc_ids)
-    try:
-        from search.ask import ask  # the lead's module (passages, answer spans, nodes)
-    except ImportError:
-        return _answers_fallback(folder, version, question, filters)
     result = ask(data, index, question.text, k=question.k, filters=None if filters.is_empty() else filters)
-    return [_answer_view(data, item) for item in getattr(result, "results", result)]
+    return [_answer_view(data, item) for item in result.results]
 
 
 def _answer_view(data: Dataset, item) -> AnswerView:
+    """The view's form of a search.ask.Answer (paragraph nodes carry their law text)."""
     nodes = []
-    for node in getattr(item, "nodes", ()) or ():
-        iri, kind, label = _node_fields(node)
-        kind = TYPE_ALIASES.get(kind, kind)
-        text = facts.provision_text(data, iri) if kind == "Provision" else None
-        nodes.append(NodeView(iri, kind, facts.node_label(data, iri, kind, label), text))
-    spans = tuple((int(s[0]), int(s[1])) if isinstance(s, tuple | list) else (int(s.start), int(s.end))
-                  for s in getattr(item, "answer_spans", ()) or ())
-    document = str(getattr(item, "document", ""))
-    doc_info = {"title": getattr(item, "title", None), "organisation": getattr(item, "organisation", None)}
+    for node in item.nodes:
+        kind = TYPE_ALIASES.get(node.type, node.type)
+        text = facts.provision_text(data, node.iri) if kind == "Provision" else None
+        nodes.append(NodeView(node.iri, kind, facts.node_label(data, node.iri, kind, node.label), text))
+    doc_info = {"title": item.title, "organisation": item.organisation}
     if not doc_info["title"]:
-        doc_info = facts.document_info(data, document)
+        doc_info = facts.document_info(data, item.document)
     return AnswerView(
-        rank=int(item.rank), score=float(item.score), text=item.text, source_file=item.source_file,
-        page=item.page, document=document, passage=str(getattr(item, "passage", "") or ""),
-        spans=spans, section=getattr(item, "section", None) or None,
+        rank=item.rank, score=float(item.score), text=item.text, source_file=item.source_file,
+        page=item.page, document=item.document, passage=item.passage,
+        spans=tuple(item.answer_spans), section=item.section or None,
         title=doc_info.get("title"), organisation=doc_info.get("organisation"), nodes=tuple(nodes),
     )
-
-
-def _node_fields(node) -> tuple[str, str, str]:
-    if isinstance(node, dict):
-        return str(node["iri"]), str(node["type"]), str(node["label"])
-    if isinstance(node, tuple | list):
-        return str(node[0]), str(node[1]), str(node[2])
-    return str(node.iri), str(node.type), str(node.label)
-
-
-def _answers_fallback(folder: str, version: str, question: Question, filters) -> list[AnswerView]:
-    """Search, mark the answering sentences and collect the passage's nodes (when search.ask is absent)."""
-    from search.answer import mark_answer
-
-    data = dataset(folder, version)
-    index = search_index(folder, version)
-    projection = chain(folder, version)
-    hits = index.search(question.text, k=question.k, filters=None if filters.is_empty() else filters)
-    results = []
-    for hit in hits:
-        passage = str(passage_iri(URIRef(hit.doc.doc_id), hit.passage.index))
-        spans = tuple((s.start, s.end) for s in mark_answer(question.text, hit.passage.text))
-        nodes = tuple(
-            NodeView(iri, kind, label, facts.provision_text(data, iri) if kind == "Provision" else None)
-            for iri, kind, label in facts.nodes_for_passage(projection, passage)
-        )
-        results.append(AnswerView(
-            rank=hit.rank, score=hit.score, text=hit.passage.text, source_file=hit.doc.source_file,
-            page=hit.passage.page, document=hit.doc.doc_id, passage=passage, spans=spans,
-            section=hit.passage.section or None, title=hit.doc.title, organisation=hit.doc.organisation,
-            nodes=nodes,
-        ))
-    return results
 
 
 # --- cached query results ---------------------------------------------------------------------------------

@@ -161,34 +161,6 @@ def years(row: dict) -> list[int]:
 # --- answers ----------------------------------------------------------------------------------------------
 
 
-def nodes_for_passage(chain: ChainGraph, passage: str) -> list[tuple[str, str, str]]:
-    """(iri, type, label) of the nodes a passage supports: its elements, what they serve, what it cites."""
-    found: dict[str, tuple[str, str, str]] = {}
-
-    def add(iri: str) -> None:
-        info = chain.nodes.get(iri)
-        if info is not None and iri not in found and info.type != "Document":
-            found[iri] = (iri, info.type, info.label)
-
-    elements = [n.iri for n in chain.nodes.values() if n.passage == passage and n.type != "Document"]
-    for iri in elements:
-        add(iri)
-    for iri in elements:
-        for parent in chain.out(iri, "contributesTo"):
-            add(parent)
-        for agent in chain.out(iri, "responsible"):
-            add(agent)
-    for source in [passage, *elements]:
-        for target in chain.out(source, "references"):
-            add(target)
-        for target in chain.out(source, "alignment"):
-            add(target)
-    return list(found.values())
-
-
-# --- the chain --------------------------------------------------------------------------------------------
-
-
 def chain_choices(chain: ChainGraph, document: str) -> list[dict]:
     """The elements of a document one can trace, goals first: iri, type, label, page."""
     order = {"Vision": 0, "PriorityArea": 1, "Goal": 2, "Strategy": 3, "Activity": 4, "Challenge": 5,
