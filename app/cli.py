@@ -1,4 +1,4 @@
-"""The `styrkedja` command line (contract: ../shared/CONTRACT.md, kept in the README)."""
+"""The `styrkedja` command line (the interface contract; its commands are listed in the README)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `trace` and `gaps` commands (contract: ../shared/CONTRACT.md); app/cli.py registers them."""
+"""The `trace` and `gaps` commands (the interface contract); app/cli.py registers them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The styrkedja: a networkx projection of the graph and the chain through one node (`styrkedja trace`).
 
-Pure over an rdflib Graph or Dataset (contract terms, ../shared/CONTRACT.md). :class:`ChainGraph` reads the
+Pure over an rdflib Graph or Dataset (the interface contract's terms). :class:`ChainGraph` reads the
 plan elements, agents, passages, documents, provisions and Agenda 2030 nodes once and projects them onto a
 ``networkx.MultiDiGraph`` whose edges keep the RDF direction (subject -> object) and carry a ``relation``:
 
