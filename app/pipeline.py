@@ -64,13 +64,19 @@ class Services:
             self._index = SearchIndex(self.store.folder / "search")
         return self._index
 
-    def index_document(self, doc: ParsedDocument) -> None:
-        """Put a document's passages into the search index (re-embedding only changed passages)."""
+    def index_document(self, doc: ParsedDocument, graph=None) -> None:
+        """Put a document's passages, and its graph elements' labels, into the search index.
+
+        Only changed passages and labels are embedded again.
+        """
         if not self.use_model:
             return
+        from graph.iris import document_iri
+        from graph.rdf import element_labels
         from search.index import index_document
 
-        stats = index_document(self.index, doc)
+        labels = element_labels(graph, document_iri(doc.source_file)) if graph is not None else []
+        stats = index_document(self.index, doc, labels=labels)
         log.debug("%s: search index %s", doc.source_file, stats)
 
     def forget(self, document_iri: str) -> None:
@@ -164,7 +170,7 @@ def ingest_file(
     )
     store.put(entry, graph)
     if services is not None:
-        services.index_document(doc)
+        services.index_document(doc, graph)
     return ("replaced" if previous is not None else "added"), doc
 
 

@@ -63,11 +63,20 @@ def load_documents(source: str) -> list:
     ]
 
 
-def build_index(folder: Path, docs: list, embedder: E5Embedder) -> SearchIndex:
-    """Index the documents into a fresh folder."""
+def build_index(folder: Path, docs: list, embedder: E5Embedder, with_labels: bool = True) -> SearchIndex:
+    """Index the documents into a fresh folder, with their graph elements' labels (as the store does)."""
+    from app.pipeline import load_context
+    from graph.iris import document_iri
+    from graph.rdf import build_document_graph, element_labels
+    from graph.store import Store
+
+    context = load_context(Store(folder / "unused-store"))
     index = SearchIndex(folder, embedder=embedder)
     for doc in docs:
-        index_document(index, doc)
+        labels = []
+        if with_labels:
+            labels = element_labels(build_document_graph(doc, context), document_iri(doc.source_file))
+        index_document(index, doc, labels=labels)
     index.prepare()
     return index
 

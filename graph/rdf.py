@@ -350,6 +350,19 @@ def _spaced(number: str) -> str:
     return number[:-1] + " " + number[-1] if number[-1:].isalpha() and number[:-1].isdigit() else number
 
 
+def element_labels(graph: Graph, document: URIRef) -> list[tuple[int, str]]:
+    """(passage position, label) of every plan element, meeting item and forum derived from a passage."""
+    prefix = f"{document}/p/"
+    found: list[tuple[int, str]] = []
+    for node, passage in graph.subject_objects(PROV.wasDerivedFrom):
+        label = graph.value(node, RDFS.label) or graph.value(node, DCTERMS.title)
+        in_document = (node, SK.inDocument, document) in graph
+        if label is None or not str(passage).startswith(prefix) or not in_document:
+            continue
+        found.append((int(str(passage)[len(prefix) :]), str(label)))
+    return sorted(set(found))
+
+
 def build_document_graph(doc: ParsedDocument, context: Context) -> Graph:
     """Return the RDF graph of one parsed document."""
     return DocumentGraphBuilder(doc, context).build()

@@ -24,7 +24,7 @@ import logging
 import time
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,10 @@ class _Doc:
     keys: list[str]  # vector key of each passage: hash of its embedding text
     tokens: list[str]  # lexical tokens of each passage (text and section), space-separated
     recipe: str
+    # Labels of graph elements (goals, activities, ...) derived from the passages: (passage position, label).
+    labels: list[tuple[int, str]] = field(default_factory=list)
+    label_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    label_keys: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +79,20 @@ class _Built:
     row_passage: np.ndarray  # (N,) passage position within its document
     bm25: Any  # bm25s.BM25 or None when there are no passages
     vocab: dict[str, int]
+    label_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    label_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # global passage row
+
+
+def label_text(label: str, meta: DocMeta) -> str:
+    """What is embedded for an element's label: the document line, then the label."""
+    return f"{document_line(meta)}\n{label}"
+
+
+def lift_by_labels(dense: np.ndarray, label_cosines: np.ndarray, label_rows: np.ndarray) -> np.ndarray:
+    """A passage's dense score is the best of its own and its elements' labels' similarity to the query."""
+    if label_rows.size:
+        np.maximum.at(dense, label_rows, label_cosines)
+    return dense
 
 
 class IndexError_(Exception):
@@ -145,8 +163,9 @@ class SearchIndex:
             try:
                 doc = _read_doc(path)
             except (OSError, ValueError, KeyError, TypeError) as error:
-                log.warning("Skipping the unreadable search index file %s (%s); re-ingest its document.",
-                            path, error)
+                log.warning(
+                    "Skipping the unreadable search index file %s (%s); re-ingest its document.", path, error
+                )
                 continue
             self._docs[doc.meta.doc_id] = doc
 
@@ -167,14 +186,30 @@ class SearchIndex:
             ],
             "keys": doc.keys,
             "tokens": doc.tokens,
+            "labels": [list(label) for label in doc.labels],
+            "label_keys": doc.label_keys,
         }
-        arrays = {"vectors": doc.vectors, "record": np.array(json.dumps(record, ensure_ascii=False))}
+        arrays = {
+            "vectors": doc.vectors,
+            "label_vectors": doc.label_vectors,
+            "record": np.array(json.dumps(record, ensure_ascii=False)),
+        }
         write_npz_atomic(folder / _doc_file_name(doc.meta.doc_id), arrays)
 
     # ------------------------------------------------------------------------------------ update/remove
 
-    def update(self, doc_id: str, passages: Sequence[Passage | IndexedPassage], meta: DocMeta) -> UpdateStats:
-        """Index (or re-index) one document's passages; only passages not seen before are embedded."""
+    def update(
+        self,
+        doc_id: str,
+        passages: Sequence[Passage | IndexedPassage],
+        meta: DocMeta,
+        labels: Sequence[tuple[int, str]] = (),
+    ) -> UpdateStats:
+        """Index (or re-index) one document's passages; only passages not seen before are embedded.
+
+        ``labels`` are the labels of graph elements derived from the passages, as (passage position, label):
+        each is embedded too, and a passage scores as the best of itself and its labels.
+        """
         if meta.doc_id != doc_id:
             meta = replace(meta, doc_id=doc_id)
         records = [p if isinstance(p, IndexedPassage) else IndexedPassage.of(doc_id, p) for p in passages]
@@ -197,8 +232,22 @@ class SearchIndex:
         else:
             vectors = np.zeros((0, 0), dtype=np.float32)
         tokens = self._tokens(records, old)
-        doc = _Doc(meta, records, vectors, keys, tokens, recipe)
-        unchanged = old is not None and not missing and _same(old, doc)
+        labels = [(int(row), str(text)) for row, text in labels if 0 <= int(row) < len(records)]
+        label_keys = [vector_key("label\n" + label_text(text, meta)) for _, text in labels]
+        known = (
+            dict(zip(old.label_keys, old.label_vectors, strict=True)) if old and old.recipe == recipe else {}
+        )
+        todo = [i for i, key in enumerate(label_keys) if key not in known]
+        if todo:
+            fresh = embedder.passages([label_text(labels[i][1], meta) for i in todo])
+            known.update(zip((label_keys[i] for i in todo), np.asarray(fresh, dtype=np.float32), strict=True))
+        label_vectors = (
+            np.stack([known[key] for key in label_keys]).astype(np.float32, copy=False)
+            if labels
+            else np.zeros((0, 0), dtype=np.float32)
+        )
+        doc = _Doc(meta, records, vectors, keys, tokens, recipe, labels, label_vectors, label_keys)
+        unchanged = old is not None and not missing and not todo and _same(old, doc)
         if not unchanged:
             self._write(doc)
             self._docs[doc_id] = doc
@@ -227,7 +276,8 @@ class SearchIndex:
         if self._by_hash is None:
             self._by_hash = {
                 key: (doc_id, i)
-                for doc_id, doc in self._docs.items() if doc.recipe == recipe
+                for doc_id, doc in self._docs.items()
+                if doc.recipe == recipe
                 for i, key in enumerate(doc.keys)
             }
         return self._by_hash
@@ -267,6 +317,8 @@ class SearchIndex:
         # Token ids as compact int arrays, the vocabulary built on the way (token strings are never all held).
         vocab: dict[str, int] = {}
         corpus_ids: list[array] = []
+        label_parts: list[np.ndarray] = []
+        label_rows: list[np.ndarray] = []
         start = copied = 0
         for ordinal, doc_id in enumerate(doc_ids):
             doc = self._docs[doc_id]
@@ -281,6 +333,9 @@ class SearchIndex:
                     copied = 0
             elif n:
                 log.warning("The vectors of %s were made by another model or recipe; re-index it.", doc_id)
+            if usable and doc.labels and doc.label_vectors.shape[1:] == (dim,):
+                label_parts.append(doc.label_vectors)
+                label_rows.append(np.array([start + row for row, _ in doc.labels], dtype=np.int64))
             start += n
             row_doc.append(np.full(n, ordinal, dtype=np.int32))
             row_passage.append(np.arange(n, dtype=np.int32))
@@ -299,9 +354,14 @@ class SearchIndex:
             np.concatenate(row_passage) if row_passage else np.zeros(0, np.int32),
             bm25,
             vocab,
+            np.concatenate(label_parts) if label_parts else np.zeros((0, dim), dtype=np.float32),
+            np.concatenate(label_rows) if label_rows else np.zeros(0, np.int64),
         )
-        log.debug("Built the search matrix and BM25 over %d passages in %.2f s.", matrix.shape[0],
-                  time.perf_counter() - started)
+        log.debug(
+            "Built the search matrix and BM25 over %d passages in %.2f s.",
+            matrix.shape[0],
+            time.perf_counter() - started,
+        )
         return self._built
 
     def prepare(self) -> None:
@@ -324,7 +384,13 @@ class SearchIndex:
         built = self._build()
         if built.matrix.shape[0] == 0:
             return np.zeros((len(query_vectors), 0), dtype=np.float32)
-        return single_threaded_product(np.asarray(query_vectors, dtype=np.float32), built.matrix.T)
+        queries = np.asarray(query_vectors, dtype=np.float32)
+        dense = single_threaded_product(queries, built.matrix.T)
+        if built.label_rows.size:
+            label_cosines = single_threaded_product(queries, built.label_matrix.T)
+            for row, cosines in zip(dense, label_cosines, strict=True):
+                lift_by_labels(row, cosines, built.label_rows)
+        return dense
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Return the k best passages for a query (dense + BM25, fused), filtered by document metadata."""
@@ -343,7 +409,7 @@ class SearchIndex:
         mask = self._mask(built, filters)
         results: list[list[Hit]] = []
         for start in range(0, len(queries), QUERY_CHUNK):
-            dense_rows = single_threaded_product(query_vectors[start : start + QUERY_CHUNK], built.matrix.T)
+            dense_rows = self.dense_scores(query_vectors[start : start + QUERY_CHUNK])
             for offset, dense in enumerate(dense_rows):
                 lexical = _lexical(built, queries[start + offset])
                 results.append(self._rank(built, dense, lexical, mask, k))
@@ -360,8 +426,14 @@ class SearchIndex:
         for rank, (row, score) in enumerate(zip(rows, scores, strict=True), start=1):
             doc = self._docs[built.doc_ids[built.row_doc[row]]]
             hits.append(
-                Hit(doc.passages[built.row_passage[row]], doc.meta, float(score), float(dense[row]),
-                    float(max(lexical[row], 0.0)), rank)
+                Hit(
+                    doc.passages[built.row_passage[row]],
+                    doc.meta,
+                    float(score),
+                    float(dense[row]),
+                    float(max(lexical[row], 0.0)),
+                    rank,
+                )
             )
         return hits
 
@@ -439,6 +511,7 @@ def _same(old: _Doc, new: _Doc) -> bool:
         and old.tokens == new.tokens
         and old.keys == new.keys
         and old.vectors.shape == new.vectors.shape
+        and old.labels == new.labels
     )
 
 
@@ -446,6 +519,11 @@ def _read_doc(path: Path) -> _Doc:
     with np.load(path, allow_pickle=False) as data:
         vectors = np.asarray(data["vectors"], dtype=np.float32)
         record = json.loads(str(data["record"]))
+        label_vectors = (
+            np.asarray(data["label_vectors"], dtype=np.float32)
+            if "label_vectors" in data.files
+            else np.zeros((0, 0), dtype=np.float32)
+        )
     if record.get("format") != FORMAT:
         raise ValueError(f"format {record.get('format')} is not {FORMAT}")
     meta = DocMeta.from_json(record["doc"])
@@ -459,7 +537,11 @@ def _read_doc(path: Path) -> _Doc:
     keys = list(record["keys"])
     if len(keys) != len(passages):
         raise ValueError("passages and vector keys differ in number")
-    return _Doc(meta, passages, vectors, keys, tokens, record["recipe"])
+    labels = [(int(row), str(text)) for row, text in record.get("labels", [])]
+    label_keys = list(record.get("label_keys", []))
+    if len(labels) != len(label_keys) or (labels and label_vectors.shape[0] != len(labels)):
+        raise ValueError("labels, label vectors and their keys differ in number")
+    return _Doc(meta, passages, vectors, keys, tokens, record["recipe"], labels, label_vectors, label_keys)
 
 
 TRIM_EVERY_BYTES = 16 * 1024 * 1024
@@ -493,7 +575,12 @@ def write_npz_atomic(path: Path, arrays: dict[str, np.ndarray]) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-def index_document(index: SearchIndex, doc: ParsedDocument, meta: DocMeta | None = None) -> UpdateStats:
-    """Index a parsed document's passages (graph.passages.passages_of) under its IRI."""
+def index_document(
+    index: SearchIndex,
+    doc: ParsedDocument,
+    meta: DocMeta | None = None,
+    labels: Sequence[tuple[int, str]] = (),
+) -> UpdateStats:
+    """Index a parsed document's passages (graph.passages.passages_of) and its elements' labels."""
     meta = meta or doc_meta_of(doc)
-    return index.update(meta.doc_id, passages_of(doc), meta)
+    return index.update(meta.doc_id, passages_of(doc), meta, labels)

@@ -217,3 +217,20 @@ def test_docs_folder_names_are_hashes(index, tmp_path):
     add(index, FINSPANG)
     (path,) = Path(tmp_path / "search" / "docs").iterdir()
     assert path.suffix == ".npz" and len(path.stem) == 24
+
+
+def test_element_labels_lift_their_passage_and_persist(tmp_path):
+    embedder = FakeEmbedder()
+    index = index_module.SearchIndex(tmp_path / "search", embedder=embedder)
+    meta = doc_meta_of(FINSPANG)
+    passages = passages_of(FINSPANG)
+    label = (1, "Läsfrämjande insats för alla elever")  # an element derived from the reading passage
+    stats = index.update(meta.doc_id, passages, meta, [label])
+    assert stats.embedded == 3 and len(embedder.embedded) == 4  # three passages and one label
+    hits = index.search("läsfrämjande insats", k=3)
+    assert hits[0].passage.text.startswith("Alla elever ska läsa")
+    embedder.embedded.clear()
+    again = index.update(meta.doc_id, passages, meta, [label])
+    assert not again.written and embedder.embedded == []  # nothing re-embedded
+    reopened = index_module.SearchIndex(tmp_path / "search", embedder=FakeEmbedder())
+    assert reopened.search("läsfrämjande insats", k=1)[0].passage.text.startswith("Alla elever ska läsa")

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from app.pipeline import load_context
+from graph.iris import document_iri
+from graph.rdf import build_document_graph, element_labels
+from graph.store import Store
 from ingest.metadata import load_manifest
 from ingest.reader import read_document
 from search.answer import mark_answer
@@ -47,7 +51,12 @@ def test_questions_land_in_the_top_5(corpus_index):
 def test_reindexing_the_corpus_embeds_nothing(corpus_index):
     path = CORPUS / "002_finspang_verksamhetsplan.pdf"
     known = load_manifest(CORPUS / "manifest.toml").get(path.name)
-    stats = index_document(corpus_index, read_document(path, known=known))
+    doc = read_document(path, known=known)
+    # The store's code path: the passages and the labels of the elements of the document's graph.
+    graph = build_document_graph(doc, load_context(Store(ROOT / "no-such-store")))
+    labels = element_labels(graph, document_iri(doc.source_file))
+    assert labels
+    stats = index_document(corpus_index, doc, labels=labels)
     assert stats.embedded == 0 and stats.reused == stats.passages > 0 and not stats.written
 
 
