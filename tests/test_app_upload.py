@@ -125,3 +125,19 @@ def test_remove_document_updates_the_index(store):
     remove_document(store, entry.source_file)
     assert entry.document not in SearchIndex(store.folder / "search")
     assert Path(entry.origin).exists()  # a corpus file is never deleted
+
+
+@pytest.mark.model
+def test_a_store_built_without_the_model_is_indexed_with_its_element_labels(tmp_path):
+    from app.cli import main
+    from app.explorer.data import ensure_indexed
+    from graph.store import Store
+    from search.index import SearchIndex
+
+    folder = tmp_path / "store"
+    assert main(["-q", "--store", str(folder), "add", "--no-model",
+                 str(ROOT / "corpus" / "001_skaraborg_skis_uppdragsbeskrivning.pdf")]) == 0
+    index = SearchIndex(folder / "search")
+    assert ensure_indexed(Store(folder), index) == ["001_skaraborg_skis_uppdragsbeskrivning.pdf"]
+    (document,) = [meta.doc_id for meta in index.documents()]
+    assert index.passages(document) and index._docs[document].labels

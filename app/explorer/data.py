@@ -96,6 +96,9 @@ def search_index(folder: str, version: str):
 
 def ensure_indexed(store: Store, index) -> list[str]:
     """Index stored documents the search index lacks (read again from their files); return their names."""
+    from rdflib import URIRef
+
+    from graph.rdf import element_labels
     from ingest.model import IngestError
     from ingest.reader import read_document
     from search.index import index_document
@@ -109,7 +112,8 @@ def ensure_indexed(store: Store, index) -> list[str]:
             log.warning("%s: not in the search index and its file %s is gone", entry.source_file, path)
             continue
         try:
-            index_document(index, read_document(path))
+            labels = element_labels(store.document_graph(entry.source_file), URIRef(entry.document))
+            index_document(index, read_document(path), labels=labels)
         except IngestError as error:
             log.warning("%s", error)
             continue
