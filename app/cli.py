@@ -320,31 +320,15 @@ def cmd_app(args: argparse.Namespace) -> int:
     """Start the Streamlit explorer on the store (blocks until stopped)."""
     import subprocess
 
-    entry = Path(__file__).resolve().parent / "explorer" / "streamlit_app.py"
+    from app.explorer.launch import ROOT, streamlit_command
+
     store = Path(args.store).resolve()
     if not (store / "manifest.json").exists():
         log.warning("%s holds no documents yet: build the store or upload files in the explorer", store)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(entry),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--browser.gatherUsageStats",
-        "false",
-        "--",
-        "--store",
-        str(store),
-    ]
+    command = streamlit_command(store, args.port, args.address)
     print(f"Styrkedja: http://{'localhost' if args.address == '0.0.0.0' else args.address}:{args.port}")
     try:
-        return subprocess.call(command, cwd=entry.parent.parent.parent)
+        return subprocess.call(command, cwd=ROOT)
     except KeyboardInterrupt:
         return EXIT_OK
 

@@ -21,19 +21,18 @@ import json
 import logging
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ENTRY = ROOT / "app" / "explorer" / "streamlit_app.py"
+from app.explorer.launch import free_port, streamlit_command, wait_healthy  # noqa: E402
+
 CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -51,26 +50,6 @@ QUESTIONS = [
     "Vad ska rektorerna rapportera till nämnden?",
     "Vilka mål finns för förskolan?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_health(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("streamlit did not start")
 
 
 def ask_in_browser(page, question: str) -> tuple[float, float | None]:
@@ -95,12 +74,11 @@ def measure_browser(store: str) -> dict:
     with tempfile.TemporaryFile("w+") as log:
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ENTRY), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--", "--store", store],
+            streamlit_command(store, port, "127.0.0.1"),
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         try:
-            wait_health(url, process)
+            wait_healthy(url, process, timeout=120)
             result["health_s"] = round(time.perf_counter() - started, 2)
             if not Path(CHROMIUM).exists():
                 result["cold_start_s"] = None

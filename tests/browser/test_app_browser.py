@@ -12,20 +12,17 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from app.explorer.launch import free_port, streamlit_command, wait_healthy
 from app.explorer.widgets import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-ENTRY = ROOT / "app" / "explorer" / "streamlit_app.py"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SHOTS = ARTIFACTS / "screenshots"
 CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
@@ -45,28 +42,6 @@ SCRIPT_DONE = (
 pytestmark = pytest.mark.browser
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
-    """Wait until Streamlit answers its health check (or fail with its output)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"streamlit did not answer on {url} within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="module")
 def server(model_store, tmp_path_factory):
     """The explorer served by `streamlit run` on a free port over a copy of the corpus store."""
@@ -79,10 +54,8 @@ def server(model_store, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
     started = time.perf_counter()
     with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ENTRY), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--", "--store", str(store)],
+        process = subprocess.Popen(  # the command `styrkedja app` runs
+            streamlit_command(store, port, "127.0.0.1"),
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

@@ -1,0 +1,49 @@
+"""Starting the explorer as a server: the one command line that `styrkedja app`, the benchmark and the browser
+test share, a free port, and waiting for Streamlit's health check."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ENTRY = Path(__file__).resolve().parent / "streamlit_app.py"
+ROOT = ENTRY.parent.parent.parent  # the repository (the working directory for `streamlit run`)
+
+
+def streamlit_command(store: str | Path, port: int, address: str = "localhost") -> list[str]:
+    """The command that serves the explorer over a store (headless, no usage statistics)."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(ENTRY),
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", address,
+        "--browser.gatherUsageStats", "false",
+        "--", "--store", str(store),
+    ]  # fmt: skip
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
+    """Wait until Streamlit answers its health check; RuntimeError if it exits or does not answer in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
