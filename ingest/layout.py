@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # A gap between characters wider than this many font sizes starts a new line segment (a new column or cell).
@@ -132,26 +133,19 @@ def build_lines(chars: list[Char], page: int, gutter: float | None = None) -> li
     for row in group_rows(chars):
         segment: list[tuple[Char, bool]] = []
         prev: Char | None = None
-        space = False
-        for char in row:
-            if not char.text.strip():
-                space = True
-                continue
+        for char, space in _spaced(row):
             if prev is not None:
                 size = max(prev.size, char.size, 1.0)
                 gap = char.x0 - prev.x1
                 at_gutter = gutter is not None and prev.x1 - 1 <= gutter <= char.x0 + 1 and gap > 0.3 * size
                 # A wide gap with a space character in it is justified text, not a new column or cell.
-                wide = gap > (JUSTIFIED_GAP_EM if space else SEGMENT_GAP_EM) * size
-                if wide or at_gutter:
+                if gap > (JUSTIFIED_GAP_EM if space else SEGMENT_GAP_EM) * size or at_gutter:
                     lines.append(_make_line(segment, page))
                     segment = []
-                    space = False
                 elif gap > WORD_GAP_EM * size:
                     space = True
             segment.append((char, space and bool(segment)))
             prev = char
-            space = False
         if segment:
             lines.append(_make_line(segment, page))
     return lines
@@ -239,18 +233,25 @@ def _open_gaps(row: list[Char]) -> list[tuple[float, float]]:
     """Return the gaps in a row wide enough to be a gutter (a space character in a gap marks a word break)."""
     gaps: list[tuple[float, float]] = []
     prev: Char | None = None
-    space = False
-    for char in row:
-        if not char.text.strip():
-            space = True
-            continue
+    for char, space in _spaced(row):
         if prev is not None:
             gap = char.x0 - prev.x1
             size = max(prev.size, char.size, 1.0)
             if gap > (JUSTIFIED_GAP_EM if space else 0.8) * size:
                 gaps.append((prev.x1, char.x0))
-        prev, space = char, False
+        prev = char
     return gaps
+
+
+def _spaced(row: list[Char]) -> Iterator[tuple[Char, bool]]:
+    """The visible characters of a row, each with whether a space character stood just before it."""
+    space = False
+    for char in row:
+        if not char.text.strip():
+            space = True
+            continue
+        yield char, space
+        space = False
 
 
 def reading_order(
