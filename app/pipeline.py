@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.iris import document_graph, document_iri
 from graph.rdf import Context, build_document_graph
 from graph.store import EXTRACTOR_VERSION, DocumentEntry, Store
 from ingest.metadata import load_manifest
@@ -71,7 +72,6 @@ class Services:
         """
         if not self.use_model:
             return
-        from graph.iris import document_iri
         from graph.rdf import element_labels
         from search.index import index_document
 
@@ -105,7 +105,6 @@ class Services:
         """Add what needs the model to a document graph (inferred SDG links)."""
         if not self.use_model:
             return
-        from graph.iris import document_iri
         from search.alignment import align_document_graph
 
         count = align_document_graph(graph, document_iri(doc.source_file), self.aligner)
@@ -159,8 +158,8 @@ def ingest_file(
         source_file=doc.source_file,
         sha256=doc.sha256,
         graph_file="",
-        document=str(_document_iri(doc)),
-        graph=str(_graph_iri(doc)),
+        document=str(document_iri(doc.source_file)),
+        graph=str(document_graph(doc.source_file)),
         origin=str(path),
         title=doc.metadata.title,
         kind=doc.metadata.kind,
@@ -172,18 +171,6 @@ def ingest_file(
     if services is not None:
         services.index_document(doc, graph)
     return ("replaced" if previous is not None else "added"), doc
-
-
-def _document_iri(doc: ParsedDocument):
-    from graph.iris import document_iri
-
-    return document_iri(doc.source_file)
-
-
-def _graph_iri(doc: ParsedDocument):
-    from graph.iris import document_graph
-
-    return document_graph(doc.source_file)
 
 
 def add_files(

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from graph.iris import document_graph, slug
+from graph.iris import slug
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,3 @@ class Store:
             shutil.rmtree(self.folder)
         self._dataset = None
 
-
-def graph_iri_for(source_file: str) -> str:
-    """Return the named graph IRI of a source file (re-exported for callers that only know the name)."""
-    return str(document_graph(source_file))
