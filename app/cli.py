@@ -102,9 +102,15 @@ def _report(report, verb: str) -> int:
         parts.append(f"{len(report.removed)} removed")
     if report.errors:
         parts.append(f"{len(report.errors)} failed")
+    if report.partial:
+        parts.append(f"{len(report.partial)} with failed stages")
     print(f"{verb}: " + ", ".join(parts))
     for error in report.errors:
         print(f"styrkedja: {error}", file=sys.stderr)
+    for name, failures in report.partial.items():
+        stages = "; ".join(f"{f.stage} ({f.error})" for f in failures)
+        message = f"{name}: stored, but these stages failed and are retried by the next build: {stages}"
+        print(f"styrkedja: {message}", file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_USER_ERROR
 
 

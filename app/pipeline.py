@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.iris import document_graph, document_iri
-from graph.rdf import Context, build_document_graph
+from graph.rdf import Context, StageFailure, build_document
 from graph.store import EXTRACTOR_VERSION, DocumentEntry, Store
 from ingest.metadata import load_manifest
 from ingest.model import DocumentMetadata, IngestError, ParsedDocument
@@ -32,6 +32,8 @@ class RunReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
+    # Files stored with what the other stages found, while one or more stages failed: file -> failures.
+    partial: dict[str, list[StageFailure]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -111,6 +113,16 @@ class Services:
         log.debug("%s: %d inferred Agenda 2030 links", doc.source_file, count)
 
 
+def _guarded(stage: str, source_file: str, step: Callable[[], None]) -> StageFailure | None:
+    """Run a model stage (inferred links, search index); a failure is logged and returned, never raised."""
+    try:
+        step()
+    except Exception as error:  # the document still lands with its graph
+        log.exception("%s: the %s stage failed; the document keeps the rest", source_file, stage)
+        return StageFailure(stage, f"{type(error).__name__}: {error}")
+    return None
+
+
 def load_context(store: Store) -> Context:
     """Load the reference data the document graphs are built against."""
     import json
@@ -140,20 +152,27 @@ def ingest_file(
     options: ReadOptions | None = None,
     force: bool = False,
     services: Services | None = None,
-) -> tuple[str, ParsedDocument | None]:
-    """Read one file into the store; return ("added"|"replaced"|"unchanged", the parsed document or None)."""
+) -> tuple[str, ParsedDocument | None, list[StageFailure]]:
+    """Read one file into the store; return its status, the parsed document (or None), the failed stages.
+
+    The status is "added", "replaced" or "unchanged". A failed extraction stage does not stop the file: the
+    document is stored with what the other stages found and the failures are recorded in the manifest.
+    """
     path = path.resolve()
     documents = store.documents()
     previous = documents.get(path.name)
     use_model = services is not None and services.use_model
     current = previous is not None and not force and previous.extractor == EXTRACTOR_VERSION
     current = current and (previous.enriched or not use_model)  # a --no-model build is finished later
+    current = current and not previous.failed_stages  # a stage that failed is tried again
     if current and path.is_file() and sha256_bytes(path.read_bytes()) == previous.sha256:
-        return "unchanged", None
+        return "unchanged", None, []
     doc = read_document(path, options, known)
-    graph = build_document_graph(doc, context)
+    built = build_document(doc, context)
+    graph, failures = built.graph, list(built.failures)
     if services is not None:
-        services.enrich(doc, graph)
+        failure = _guarded("alignment", doc.source_file, lambda: services.enrich(doc, graph))
+        failures += [failure] if failure else []
     entry = DocumentEntry(
         source_file=doc.source_file,
         sha256=doc.sha256,
@@ -169,8 +188,12 @@ def ingest_file(
     )
     store.put(entry, graph)
     if services is not None:
-        services.index_document(doc, graph)
-    return ("replaced" if previous is not None else "added"), doc
+        failure = _guarded("search", doc.source_file, lambda: services.index_document(doc, graph))
+        failures += [failure] if failure else []
+    if failures:
+        entry.failed_stages = {f.stage: f.error for f in failures}
+        store.put(entry, graph)
+    return ("replaced" if previous is not None else "added"), doc, failures
 
 
 def add_files(
@@ -191,7 +214,9 @@ def add_files(
         if progress:
             progress(path.name)
         try:
-            status, _ = ingest_file(store, path, context, manifest.get(path.name), options, force, services)
+            status, _, failures = ingest_file(
+                store, path, context, manifest.get(path.name), options, force, services
+            )
         except IngestError as error:
             log.error("%s", error)
             report.errors.append(error)
@@ -203,6 +228,8 @@ def add_files(
             )
             continue
         getattr(report, status).append(path.name)
+        if failures:
+            report.partial[path.name] = failures
         log.info("%s: %s", path.name, status)
     return report
 

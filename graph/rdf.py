@@ -8,7 +8,9 @@ module and returns dataclasses; this module maps them to triples, every fact tie
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -21,6 +23,8 @@ from graph.passages import Passage, passages_of
 from ingest.dates import find_dates
 from ingest.model import ParsedDocument
 from ontology import DOCTYPE, DOCUMENT_TYPES, RPUBL, SK, bind_prefixes
+
+log = logging.getLogger(__name__)
 
 SKOLLAGEN = "2010:800"
 PLAN_CLASSES = {
@@ -72,6 +76,7 @@ class DocumentGraphBuilder:
         self.date = document_date(doc)
         self.organisation: URIRef | None = None
         self._found_citations: list[tuple[int, Citation]] | None = None
+        self.failures: list[StageFailure] = []
 
     # --- lookups ------------------------------------------------------------------------------------------
 
@@ -334,14 +339,46 @@ class DocumentGraphBuilder:
         g.add((node, RDFS.label, Literal(label)))
         return node
 
+    def extraction_stages(self) -> list[tuple[str, Callable[[], None]]]:
+        """The extraction stages that run after the document and its passages, by name, in order.
+
+        A protocol yields no plan elements (goals, strategies, activities): it records decisions, not a plan.
+        """
+        stages: list[tuple[str, Callable[[], None]]] = [
+            ("legal", self.add_legal_references),
+            ("sdg", self.add_sdg_mentions),
+            ("protocol", self.add_protocol),
+        ]
+        if self.doc.metadata.kind != "protokoll":
+            stages.append(("plan", self.add_plan))
+        return stages
+
+    def run_stage(self, name: str, step: Callable[[], None]) -> StageFailure | None:
+        """Run one extraction stage into a graph of its own; merge it only when the stage finishes.
+
+        A failing stage adds nothing (no half of a protocol), is logged with the file and the stage, and is
+        returned so the store can record it and a later build can retry.
+        """
+        whole, self.graph = self.graph, Graph()
+        failure = None
+        try:
+            step()
+        except Exception as error:  # one extractor's bug must not lose the document
+            log.exception("%s: the %s stage failed; the document keeps the rest", self.doc.source_file, name)
+            failure = StageFailure(name, f"{type(error).__name__}: {error}")
+        staged, self.graph = self.graph, whole
+        if failure is None:
+            whole += staged
+        return failure
+
     def build(self) -> Graph:
-        """Run every step and return the graph."""
+        """Run every step and return the graph (failed stages are in ``self.failures``)."""
         self.add_document()
         self.add_passages()
-        self.add_legal_references()
-        self.add_sdg_mentions()
-        self.add_protocol()
-        self.add_plan()
+        for name, step in self.extraction_stages():
+            failure = self.run_stage(name, step)
+            if failure is not None:
+                self.failures.append(failure)
         return self.graph
 
 
@@ -363,6 +400,29 @@ def element_labels(graph: Graph, document: URIRef) -> list[tuple[int, str]]:
     return sorted(set(found))
 
 
+@dataclass
+class StageFailure:
+    """An extraction stage that failed on a document: its name and the error, in one line."""
+
+    stage: str  # "legal", "sdg", "protocol", "plan"
+    error: str
+
+
+@dataclass
+class DocumentBuild:
+    """A document's graph and the extraction stages that failed on it (empty when all ran)."""
+
+    graph: Graph
+    failures: list[StageFailure] = field(default_factory=list)
+
+
+def build_document(doc: ParsedDocument, context: Context) -> DocumentBuild:
+    """Return the RDF graph of one parsed document with the stages that failed (they add nothing)."""
+    builder = DocumentGraphBuilder(doc, context)
+    graph = builder.build()
+    return DocumentBuild(graph, builder.failures)
+
+
 def build_document_graph(doc: ParsedDocument, context: Context) -> Graph:
     """Return the RDF graph of one parsed document."""
-    return DocumentGraphBuilder(doc, context).build()
+    return build_document(doc, context).graph

@@ -60,6 +60,9 @@ class DocumentEntry:
     organisation: str | None = None
     pages: int = 0
     enriched: bool = False  # the embedding model's work is done: inferred links, search index
+    # Extraction stages that failed on this document ("protocol": "IndexError: ..."): the document was stored
+    # with what the other stages found, and the next build or add retries it.
+    failed_stages: dict[str, str] = field(default_factory=dict)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

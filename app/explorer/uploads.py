@@ -80,6 +80,7 @@ class UploadOutcome:
     status: str | None = None
     error: str | None = None
     steps: list[str] = field(default_factory=list)
+    failed_stages: list[str] = field(default_factory=list)  # stored, but these extraction stages failed
 
 
 Progress = Callable[[str, float], None]
@@ -108,7 +109,7 @@ def ingest_upload(store: Store, name: str, data: bytes, progress: Progress | Non
     try:
         step("Läser dokumentet och bygger grafen", 0.3)
         services = Services(store, use_model=use_model)
-        status, doc = ingest_file(store, target, load_context(store), force=True, services=services)
+        status, doc, failures = ingest_file(store, target, load_context(store), force=True, services=services)
     except IngestError as error:
         _restore(target, previous)
         outcome.error = str(error)
@@ -128,6 +129,7 @@ def ingest_upload(store: Store, name: str, data: bytes, progress: Progress | Non
             log.exception("%s: stored, but not indexed for search", stored)
     step("Klart", 1.0)
     outcome.ok, outcome.status = True, status
+    outcome.failed_stages = [failure.stage for failure in failures]
     return outcome
 
 

@@ -9,6 +9,16 @@ from app.explorer.text import escape_markdown
 from app.explorer.uploads import ALLOWED_SUFFIXES, ingest_upload, max_upload_mb, remove_document
 from graph.store import Store, StoreError
 
+# Extraction stages (graph.rdf, app.pipeline) in the explorer's words.
+STAGE_NAMES = {
+    "legal": "lagrum",
+    "sdg": "Agenda 2030",
+    "protocol": "protokollets paragrafer",
+    "plan": "planens mål och aktiviteter",
+    "alignment": "beräknade Agenda 2030-kopplingar",
+    "search": "sökindex",
+}
+
 
 def render() -> None:
     """Draw the view."""
@@ -81,7 +91,11 @@ def _ingest(folder: str, version: str, name: str, payload: bytes) -> None:
     data.clear_after_write()
     verb = {"added": "lades till", "replaced": "ersatte den tidigare versionen",
             "unchanged": "var redan inläst"}.get(outcome.status or "", "lästes in")
-    st.session_state["dokument_message"] = ("success", f"{escape_markdown(outcome.name)} {verb}.")
+    message = f"{escape_markdown(outcome.name)} {verb}."
+    if outcome.failed_stages:
+        stages = ", ".join(STAGE_NAMES.get(stage, stage) for stage in outcome.failed_stages)
+        message += f" Det som inte kunde läsas ut ({stages}) försöks igen vid nästa bygge."
+    st.session_state["dokument_message"] = ("warning" if outcome.failed_stages else "success", message)
     st.rerun()
 
 
