@@ -4,6 +4,11 @@ Each corpus file (and each seed text, read as text) is read and turned into its 
 code the store uses; the graph is then read back and compared with the gold.
 
 Run: .venv/bin/python benchmarks/eval_extraction.py [--json] [--only corpus|seeds]
+     .venv/bin/python benchmarks/eval_extraction.py --real-dev [DIR]   (real documents, outside scorer)
+
+With --real-dev, the real documents in DIR/docs (default ../shared/real-dev) are read and built exactly as
+`styrkedja add` does, exported as N-Quads and scored per document by DIR/../tools/score_extraction.py (the
+scorer the outside evaluation uses); failed extraction stages and plan elements in protocols are listed.
 
 Matching rules (documented in the README):
 - legal references: sets of provisions per document. A gold statute entry is the lagen.nu IRI built from its
@@ -278,6 +283,95 @@ def seed_pairs() -> list[tuple[Path, dict]]:
     ]
 
 
+def _outside_scorer(real_dev: Path):
+    """The scorer the outside evaluation uses (tools/score_extraction.py beside real-dev), as a module."""
+    import importlib.util
+
+    path = real_dev.parent / "tools" / "score_extraction.py"
+    spec = importlib.util.spec_from_file_location("score_extraction", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def evaluate_real_dev(real_dev: Path) -> dict:
+    """Read every real-dev document as the store would, export the graphs and score them per document.
+
+    Nothing is tuned here. Read errors and failed extraction stages are reported per file; a document that
+    could not be read scores zero (the scorer counts a missing gold document as nothing found).
+    """
+    import tempfile
+
+    from rdflib import Dataset
+
+    from graph.iris import ONTOLOGY_GRAPH, document_graph
+    from graph.rdf import build_document
+    from ingest.model import IngestError
+    from ontology import load_ontology
+
+    scorer = _outside_scorer(real_dev)
+    context = load_context(Store(ROOT / ".eval-store-unused"))
+    dataset = Dataset()
+    dataset.graph(ONTOLOGY_GRAPH).__iadd__(load_ontology())  # the document types' notations, as in an export
+    problems: dict[str, list[str]] = {}
+    plan_elements_in_protocols: dict[str, int] = {}
+    files = sorted(p for p in (real_dev / "docs").iterdir() if p.suffix.lower() in (".pdf", ".txt", ".md"))
+    for path in files:
+        try:
+            doc = read_document(path)
+        except IngestError as error:
+            problems[path.name] = [f"read: {error.problem}"]
+            continue
+        built = build_document(doc, context)
+        if built.failures:
+            problems[path.name] = [f"{f.stage}: {f.error}" for f in built.failures]
+        named = dataset.graph(document_graph(doc.source_file))
+        for triple in built.graph:
+            named.add(triple)
+        if doc.metadata.kind == "protokoll":
+            plan_elements_in_protocols[path.name] = sum(
+                1 for cls in (SK.Goal, SK.PriorityArea, SK.Vision, SK.Strategy, SK.Activity)
+                for _ in built.graph.subjects(RDF.type, cls)
+            )
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "real-dev.nq"
+        export.write_bytes(dataset.serialize(format="nquads", encoding="utf-8"))
+        ds = scorer.load(str(export))
+    gold_files = (real_dev / "gold").glob("*.json")
+    gold = {p.name.split("_")[0]: json.loads(p.read_text("utf-8")) for p in gold_files}
+    per_doc: dict[str, dict] = {}
+    for doc_iri, source in scorer.doc_views(ds).items():
+        key = source.split("_")[0]
+        if key in gold and key not in per_doc:
+            per_doc[key] = scorer.score_doc(ds, doc_iri, gold[key])
+    for key in sorted(set(gold) - set(per_doc)):
+        per_doc[key] = scorer.score_doc(ds, URIRef("urn:missing:" + key), gold[key])
+    return {
+        "aggregate": scorer.aggregate(per_doc),
+        "per_document": {key: _compact(gold[key]["file"], per_doc[key]) for key in sorted(per_doc)},
+        "failures": problems,
+        "plan_elements_in_protocols": plan_elements_in_protocols,
+    }
+
+
+def _compact(name: str, scores: dict) -> dict:
+    """One line's worth of a document's scores: F1 and counts per measure, and the metadata checks."""
+    out: dict = {"file": name}
+    for key in ("legal", "agenda_items", "goals", "strategies", "activities"):
+        part = scores[key]
+        if part["gold"] or part["pred"]:
+            out[key] = f"{part['f1']:.2f} ({part['tp']}/{part['pred']}/{part['gold']})"
+    items = scores["agenda_items"]
+    if items["tp"]:
+        out["agenda_items"] += f" dnr {items['dnr_ok']}/{items['tp']} title {items['title_ok']}/{items['tp']}"
+    for key in ("owners", "deadlines"):
+        if scores[key]["n"]:
+            out[key] = f"{scores[key]['ok']}/{scores[key]['n']}"
+    org = scores["org_ok"] and scores["kommunkod_ok"]
+    out.update(kind=scores["kind_ok"], org=org, body=scores["body_ok"])
+    return out
+
+
 def main() -> None:
     """Print the evaluation report (JSON)."""
     parser = argparse.ArgumentParser(
@@ -286,7 +380,19 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="JSON output (the default)")
     parser.add_argument("--only", choices=["corpus", "seeds"])
     parser.add_argument("--no-misses", action="store_true", help="leave out the lists of misses")
+    parser.add_argument(
+        "--real-dev",
+        type=Path,
+        nargs="?",
+        const=ROOT.parent / "shared" / "real-dev",
+        help="score real documents (DIR/docs, DIR/gold) with the outside scorer (default ../shared/real-dev)",
+    )
     args = parser.parse_args()
+    if args.real_dev is not None:
+        if not (args.real_dev / "docs").is_dir():
+            parser.error(f"{args.real_dev}: no docs/ folder of real documents there")
+        print(json.dumps(evaluate_real_dev(args.real_dev), ensure_ascii=False, indent=1))
+        return
     manifest = load_manifest(CORPUS / "manifest.toml")
     report = {}
     if args.only in (None, "corpus"):
