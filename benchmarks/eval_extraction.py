@@ -349,6 +349,7 @@ def evaluate_real_dev(real_dev: Path) -> dict:
     return {
         "aggregate": scorer.aggregate(per_doc),
         "per_document": {key: _compact(gold[key]["file"], per_doc[key]) for key in sorted(per_doc)},
+        "scores": {key: per_doc[key] for key in sorted(per_doc)},  # the scorer's own per-document output
         "failures": problems,
         "plan_elements_in_protocols": plan_elements_in_protocols,
     }
@@ -391,7 +392,10 @@ def main() -> None:
     if args.real_dev is not None:
         if not (args.real_dev / "docs").is_dir():
             parser.error(f"{args.real_dev}: no docs/ folder of real documents there")
-        print(json.dumps(evaluate_real_dev(args.real_dev), ensure_ascii=False, indent=1))
+        report = evaluate_real_dev(args.real_dev)
+        if args.no_misses:
+            report.pop("scores")
+        print(json.dumps(report, ensure_ascii=False, indent=1))
         return
     manifest = load_manifest(CORPUS / "manifest.toml")
     report = {}
