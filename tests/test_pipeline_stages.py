@@ -141,3 +141,34 @@ def test_a_protocol_yields_no_plan_elements(tmp_path, name, text, expect_plan):
     assert bool(elements) is expect_plan, elements
     if not expect_plan:
         assert any(graph.subjects(RDF.type, SK.AgendaItem)), "the protocol's item is still read"
+
+
+# A delegation list as protocols report it: decisions with dates, and decision makers. None of it is a plan.
+DELEGATION = """\
+SAMMANTRÄDESPROTOKOLL
+Kommunstyrelsens verksamhetsutskott, Ekdala kommun
+Sammanträdesdatum 2019-02-05
+
+§ 2 Dnr KS 2019/2
+Delegationsbeslut
+
+Beslut
+Delegationsbesluten noteras till protokollet.
+
+| Ärende | Beslutsfattare | Datum |
+|---|---|---|
+| Beslut om skolskjuts enligt delegationsordningen punkt 12 | Rektor | 2018-12-20 |
+| Förlängt vikariat inom förskolan | Förskolechef | 2019-01-15 |
+| Yttrande till Skolinspektionen | Skolchef | december 2018 |
+"""
+
+
+def test_delegation_lists_in_protocols_give_no_plan_gaps(tmp_path):
+    from graph.gaps import find_gaps
+
+    store = Store(tmp_path / "store")
+    report = add_files(store, [_write(tmp_path, "ekdala_ksvu_protokoll.md", DELEGATION)])
+    assert report.ok and not report.partial
+    gaps = find_gaps(store.dataset(), __import__("datetime").date(2026, 12, 2))
+    assert [g for g in gaps if "ekdala_ksvu" in str(g.document)] == []
+    # (read as a plan, the three rows were activities whose deadlines had passed: the bug on real protocols)
