@@ -65,6 +65,16 @@ def open_pdf(data: bytes, path: str):
         raise IngestError(path, f"the PDF cannot be opened ({message})") from None
 
 
+def effective_size(font_size: float, a: float, b: float, c: float, d: float) -> float:
+    """Return the size a glyph is drawn at: the font size scaled by its text matrix.
+
+    Many PDF writers set the font at size 1 and scale it with the text matrix (``1 Tf`` with ``12 0 0 12 x y
+    Tm``); the nominal size is then 1 for every line, and only the matrix tells body text from headings.
+    """
+    scale = abs(a * d - b * c) ** 0.5
+    return font_size * scale if scale > 0 else font_size
+
+
 def read_chars(pdf) -> list[RawPage]:
     """Return every page's characters (top-down coordinates) with font size, weight and slant."""
     import pypdfium2.raw as raw
@@ -74,6 +84,7 @@ def read_chars(pdf) -> list[RawPage]:
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    matrix = raw.FS_MATRIX()
     for index in range(len(pdf)):
         page = pdf[index]
         width, height = page.get_size()
@@ -98,6 +109,8 @@ def read_chars(pdf) -> list[RawPage]:
                 # Font properties are looked up once per text object, and once per font for the name.
                 last_object = object_key
                 size = raw.FPDFText_GetFontSize(handle, i)
+                if raw.FPDFText_GetMatrix(handle, i, matrix):
+                    size = effective_size(size, matrix.a, matrix.b, matrix.c, matrix.d)
                 weight = raw.FPDFText_GetFontWeight(handle, i)
                 font = raw.FPDFTextObj_GetFont(text_object)
                 key = (ctypes.cast(font, ctypes.c_void_p).value, weight)
