@@ -41,6 +41,9 @@ DOCUMENT_TYPES = (
     "styrkort",
     "arsbokslut",
     "kvalitetsrapport",
+    "namndbudget",
+    "intern_kontrollplan",
+    "beslut",
     "annat",
 )
 

@@ -96,8 +96,11 @@ class DOCTYPE(DefinedNamespace):
     affarsplan: URIRef  # Affärsplan / Business plan
     annat: URIRef  # Annat / Other
     arsbokslut: URIRef  # Årsbokslut / Annual accounts
+    beslut: URIRef  # Beslut / Decision
+    intern_kontrollplan: URIRef  # Intern kontrollplan / Internal control plan
     kvalitetsplan: URIRef  # Kvalitetsplan / Quality plan
     kvalitetsrapport: URIRef  # Kvalitetsrapport / Quality report
+    namndbudget: URIRef  # Nämndbudget / Committee budget
     presentation: URIRef  # Presentation / Presentation
     protokoll: URIRef  # Protokoll / Minutes
     styrkort: URIRef  # Styrkort / Scorecard
