@@ -88,6 +88,8 @@ class Reading:
     # are not content, but often name the organisation and the document kind: metadata inference reads them.
     furniture: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the reader read it ("read as a web transcript")
+    # Fields of a text's YAML front matter ("namnd", "datum"): hints for metadata inference, never body text.
+    front_matter: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,6 +107,7 @@ class ParsedDocument:
     warnings: list[str] = field(default_factory=list)
     furniture: list[str] = field(default_factory=list)  # removed running headers/footers/letterheads
     notes: list[str] = field(default_factory=list)  # how the reader read it (not problems)
+    front_matter: dict[str, str] = field(default_factory=dict)  # a text's YAML front matter (metadata hints)
 
     def page_at(self, offset: int) -> int | None:
         """Return the 1-based page that holds a character offset of the text, or None."""

@@ -96,6 +96,7 @@ def read_document(
         warnings=warnings,
         furniture=reading.furniture,
         notes=reading.notes,
+        front_matter=reading.front_matter,
     )
     doc.dates = find_dates(text)
     doc.metadata = merge_metadata(known, infer_metadata(doc))

@@ -14,7 +14,18 @@ import unicodedata
 from dataclasses import dataclass
 
 from ingest.model import CELL_SEPARATOR, Block, BlockKind, IngestError, Reading
-from ingest.textlexicon import is_header_cell, is_web_junk, lexicon, strip_furniture
+from ingest.textforms import (
+    cell_lines,
+    drop_html_comments,
+    find_page_furniture,
+    html_page_number,
+    is_numberish,
+    join_cell_lines,
+    pipe_cells,
+    read_pipe_row,
+    split_front_matter,
+)
+from ingest.textlexicon import is_header_cell, is_page_label, is_web_junk, lexicon, strip_furniture
 from ingest.toc import TocEntry, is_toc_title, match_toc_entry, numbering_level, parse_toc_line, toc_levels
 from ingest.transcript import is_transcript, parse_transcript
 
@@ -193,6 +204,7 @@ class _Line:
     text: str
     page: int | None
     gap: int = 0  # blank lines before it
+    hard: bool = False  # a line of a text box (a table cell's <br> lines): its line break is kept
 
 
 @dataclass
@@ -232,9 +244,31 @@ def _page_marker(text: str) -> int | None:
     return None
 
 
-def _paginate(text: str) -> list[_Line]:
-    """Split text into lines with page numbers from form feeds, else from standalone page markers."""
+def _paginate_comments(raw: list[str]) -> list[_Line] | None:
+    """Number pages from page-marker comments (``<!-- sida 3 -->`` opens page 3), or None without them."""
+    markers = [(i, p) for i, line in enumerate(raw) if (p := html_page_number(line)) is not None]
+    if not markers:
+        return None
+    first_index, first_page = markers[0]
+    content_before = any(line.strip() for line in raw[:first_index])
+    page = max(first_page - 1, 1) if content_before else first_page
+    marker_at = dict(markers)
     lines: list[_Line] = []
+    for i, line in enumerate(raw):
+        if i in marker_at:
+            page = marker_at[i]
+            lines.append(_Line("", page))  # the marker separates what stands before and after it
+            continue
+        lines.append(_Line(line, page))
+    return lines
+
+
+def _paginate(text: str) -> list[_Line]:
+    """Split text into lines with page numbers from form feeds, page-marker comments or standalone markers."""
+    lines: list[_Line] = []
+    by_comments = _paginate_comments(text.split("\n")) if "<!--" in text else None
+    if by_comments is not None:
+        return by_comments
     if "\f" in text:
         for number, chunk in enumerate(text.split("\f"), start=1):
             for line in chunk.split("\n"):
@@ -377,6 +411,91 @@ def _drop_running_headers(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
     return kept, [key for key in gaps if key in furniture]
 
 
+_QUOTE = re.compile(r"^ {0,3}>(?: ?>)* ?")
+
+
+def _unquote(lines: list[_Line]) -> list[_Line]:
+    """Remove markdown block-quote markers ("> "): a conversion quotes boxed text; the words are content."""
+    for line in lines:
+        if line.text.lstrip().startswith(">"):
+            line.text = _QUOTE.sub("", line.text)
+    return lines
+
+
+def _read_cell_boxes(lines: list[_Line]) -> list[_Line]:
+    """Rewrite pipe rows whose cells hold <br> lines (see ingest.textforms.read_pipe_row).
+
+    A text box (one cell of several lines) becomes lines of text between blank lines, its line breaks kept;
+    parallel columns become one row per line; a doubled cell is read once.
+    """
+    out: list[_Line] = []
+    for line in lines:
+        cells = pipe_cells(line.text) if "|" in line.text and not _PIPE_SEPARATOR.match(line.text) else None
+        if cells is None or not re.search(r"<br\s*/?>", line.text, re.IGNORECASE):
+            out.append(line)
+            continue
+        read = read_pipe_row(cells)
+        if read.lines is not None:
+            out.append(_Line("", line.page))
+            out.extend(_Line(text, line.page, hard=True) for text in read.lines)
+            out.append(_Line("", line.page))
+            continue
+        for row in read.rows:
+            out.append(_Line("|" + "|".join("<br>".join(cell) for cell in row) + "|", line.page))
+    return out
+
+
+_FURNITURE_MAX_WORDS = 12
+_FURNITURE_MAX_CHARS = 100
+
+
+def _furniture_parts(line: _Line) -> list[str] | None:
+    """The texts of a line that the page-furniture finder compares, or None if it cannot be furniture."""
+    text = line.text.strip()
+    cells = pipe_cells(text)
+    if cells is not None:
+        texts = [strip_inline(part) for cell in cells for part in cell_lines(cell)]
+        return texts if any(not is_numberish(t) for t in texts) else None
+    if _ATX.match(text) or _BULLET.match(text) or _ENUM.match(text) or "§" in text:
+        return None  # headings, list items and agenda items ("§ 12") are content even when repeated
+    key = strip_inline(text)
+    if len(key) > _FURNITURE_MAX_CHARS or len(key.split()) > _FURNITURE_MAX_WORDS:
+        return None
+    return [key]
+
+
+def _is_pipe_separator(text: str) -> bool:
+    return "|" in text and bool(_PIPE_SEPARATOR.match(text))
+
+
+def _drop_page_furniture(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
+    """Drop the headers and footers a conversion repeats at every page break, and number the pages there.
+
+    Only for text without pages (no form feeds or page markers): see ingest.textforms.find_page_furniture.
+    """
+    if any(line.page is not None for line in lines):
+        return lines, []
+    blank = [not line.text.strip() or _is_pipe_separator(line.text) for line in lines]
+    parts = [None if empty else _furniture_parts(line) for line, empty in zip(lines, blank, strict=True)]
+    found = find_page_furniture(parts, blank)
+    if not found.drop:
+        return lines, []
+    log.debug("page furniture dropped: %s", found.furniture)
+    kept: list[_Line] = []
+    for i, line in enumerate(lines):
+        if found.pages is not None:
+            line.page = found.pages[i]
+        if i in found.drop:
+            line = _Line("", line.page)
+        kept.append(line)
+    return kept, found.furniture
+
+
+def _drop_page_labels(lines: list[_Line]) -> list[_Line]:
+    """Drop lines that are only a page column's label ("Sida" above a table of contents' page numbers)."""
+    return [line for line in lines if not is_page_label(strip_inline(line.text.strip()))]
+
+
 def _chunks(lines: list[_Line]) -> list[list[_Line]]:
     """Group lines into runs separated by blank lines, recording the gap before each run."""
     chunks: list[list[_Line]] = []
@@ -414,6 +533,48 @@ def join_lines(parts: list[str]) -> str:
     return text
 
 
+def _join_paragraph(lines: list[_Line]) -> str:
+    """Join a paragraph's lines; the kept line breaks of a text box stay line breaks (see join_cell_lines)."""
+    if not any(line.hard for line in lines):
+        return join_lines([line.text for line in lines])
+    text = ""
+    for line in lines:
+        part = re.sub(r"[ ]{2,}", " ", line.text.strip())
+        if not part:
+            continue
+        text = join_cell_lines([text, part]) if text and line.hard else join_lines([text, part])
+    return text
+
+
+def _pipe_row_cells(raw_cells: list[str]) -> list[str]:
+    """The cells of a pipe row, inline markdown removed; a cell's <br> lines joined by join_cell_lines."""
+    return [join_cell_lines([strip_inline(line) for line in cell_lines(cell)]) for cell in raw_cells]
+
+
+_BOLD_CELL = re.compile(r"^\s*(\*\*|__)[^*_].*\1\s*$")
+# Years and terms head columns ("2024", "2023/24", "HT24"); other numbers are data.
+_LABEL_NUMBER = re.compile(r"^(?:\d{4}(?:[-–/]\d{2,4})?|[VvHh][Tt]\s?\d{2,4})$")
+
+
+def _pipe_header(raw: str) -> bool:
+    """Return whether the first row of a pipe table is a header: bold cells, or short column labels."""
+    raw_cells = [cell for cell in pipe_cells(raw) or [] if cell.strip()]
+    if not raw_cells or any(re.search(r"<br\s*/?>", cell, re.IGNORECASE) for cell in raw_cells):
+        return False
+    if all(_BOLD_CELL.match(cell) for cell in raw_cells):
+        return True
+    cells = [strip_inline(cell.strip()) for cell in raw_cells]
+    if all(is_header_cell(cell) for cell in cells):
+        return True
+    return len(cells) >= 2 and all(
+        len(cell.split()) <= 4
+        and not cell.endswith(".")
+        and "§" not in cell
+        and all(_LABEL_NUMBER.match(word) for word in re.findall(r"\S*\d\S*", cell))
+        for cell in cells
+    )
+
+
 def _cells(text: str) -> list[str]:
     content = text.strip(" \n")
     content = re.sub(r"\t{2,}", "\t", content)
@@ -433,7 +594,7 @@ class _ChunkReader:
 
     def flush(self, alone: bool = False) -> None:
         if self.paragraph:
-            raw = join_lines([line.text for line in self.paragraph])
+            raw = _join_paragraph(self.paragraph)
             text = strip_furniture(strip_inline(raw)) if raw else ""
             if text:
                 draft = _Draft(BlockKind.PARAGRAPH, text, self.paragraph[0].page, raw=raw, alone=alone)
@@ -496,16 +657,15 @@ class _ChunkReader:
                     _Draft(BlockKind.HEADING, strip_inline(raw), page, raw=raw, style="setext", level=level)
                 )
                 continue
-            if (
-                "|" in text
-                and _PIPE_SEPARATOR.match(text)
-                and self.drafts
-                and self.drafts[-1].kind is BlockKind.TABLE_ROW
-            ):
-                self.drafts[-1].header = True
+            if "|" in text and _PIPE_SEPARATOR.match(text):
+                # The separator under a pipe table's first row; that row is a header only if it reads as one
+                # (a conversion from PDF writes the first row of data there when the table has no header).
+                if self.drafts and self.drafts[-1].kind is BlockKind.TABLE_ROW:
+                    self.drafts[-1].header = _pipe_header(self.drafts[-1].raw)
                 continue
-            pipe = _PIPE_ROW.match(text)
-            cells = [strip_inline(c.strip()) for c in pipe.group(1).split("|")] if pipe else _cells(text)
+            raw_cells = pipe_cells(text)
+            pipe = raw_cells is not None
+            cells = _pipe_row_cells(raw_cells) if raw_cells is not None else _cells(text)
             if pipe or ("\t" in text.lstrip().rstrip(" ") and len(cells) >= 2 and any(cells)):
                 self.flush()
                 row = _Draft(BlockKind.TABLE_ROW, CELL_SEPARATOR.join(cells), line.page, raw=stripped)
@@ -527,7 +687,12 @@ class _ChunkReader:
             if self.item:
                 self.item[1].append(stripped)
                 continue
-            if self.unwrapped and self.paragraph and _breaks_after(self.paragraph[-1].text, stripped):
+            if (
+                self.unwrapped
+                and self.paragraph
+                and not line.hard
+                and _breaks_after(self.paragraph[-1].text, stripped)
+            ):
                 self.flush(alone=True)
             self.paragraph.append(line)
         self.flush(alone=self.unwrapped)
@@ -746,7 +911,8 @@ def parse_text(raw: str, markdown: bool) -> Reading:
     or a lexicon of protocol headings), lists, tab-separated and pipe tables, page markers, running headers,
     and web transcripts of scanned protocols.
     """
-    raw = normalise_newlines(raw)
+    front_matter, raw = split_front_matter(normalise_newlines(raw))
+    raw = drop_html_comments(raw)
     warnings: list[str] = []
     lines = _paginate(raw)
     lines, read_more = _drop_read_more(lines)
@@ -755,11 +921,17 @@ def parse_text(raw: str, markdown: bool) -> Reading:
     if is_transcript([line.text for line in lines]):
         return parse_transcript([line.text for line in lines])
     lines = [line for line in lines if not is_web_junk(line.text)]
-    toc, lines = _extract_toc(lines)
-    lines, furniture = _drop_running_headers(lines)
     atx_mode = _is_markdown(lines, markdown)
-    unwrapped = _is_unwrapped(lines)
     use_markdown = atx_mode or markdown or any(_SETEXT.match(line.text) for line in lines)
+    if use_markdown:
+        lines = _unquote(lines)
+    lines = _read_cell_boxes(lines)
+    lines, furniture = _drop_page_furniture(lines)
+    lines = _drop_page_labels(lines)
+    toc, lines = _extract_toc(lines)
+    lines, running = _drop_running_headers(lines)
+    furniture += [text for text in running if text not in furniture]
+    unwrapped = _is_unwrapped(lines)
     drafts: list[_Draft] = []
     for chunk in _chunks(lines):
         chunk_drafts = _ChunkReader(use_markdown, unwrapped).read(chunk)
@@ -773,4 +945,7 @@ def parse_text(raw: str, markdown: bool) -> Reading:
     blocks = _to_blocks(drafts)
     if not blocks and raw.strip():
         warnings.append("no content was found in the text (only page furniture)")
-    return Reading(blocks, warnings, furniture)
+    notes = []
+    if front_matter:
+        notes.append(f"front matter read as metadata hints ({', '.join(front_matter)}), not as text")
+    return Reading(blocks, warnings, furniture, notes, front_matter=front_matter)

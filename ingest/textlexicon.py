@@ -35,6 +35,7 @@ class Lexicon:
     furniture_phrases: re.Pattern[str]
     header_words: frozenset[str]
     ignore_words: frozenset[str]
+    page_labels: frozenset[str]
 
 
 def _heading_alternation(headings: list[str]) -> str:
@@ -75,6 +76,7 @@ def lexicon() -> Lexicon:
         furniture_phrases=re.compile(rf"(?<!\w)(?:{phrases})(?!\w)", re.IGNORECASE),
         header_words=frozenset(furniture["table"]["header_words"]),
         ignore_words=frozenset(furniture["table"]["ignore_words"]),
+        page_labels=frozenset(furniture["page"]["labels"]),
     )
 
 
@@ -82,6 +84,11 @@ def is_web_junk(line: str) -> bool:
     """Return whether a whole line is a document-hosting website's furniture ("Storlek: px", "Transkript")."""
     text = line.strip()
     return any(pattern.match(text) for pattern in lexicon().web_lines)
+
+
+def is_page_label(line: str) -> bool:
+    """Return whether a whole line is only the label of a page column ("Sida", "Sid.", "Page")."""
+    return line.strip().rstrip(".:").strip().casefold() in lexicon().page_labels
 
 
 def is_lexicon_heading(line: str) -> bool:

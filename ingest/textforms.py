@@ -1,0 +1,317 @@
+"""Forms that text takes when it was converted from a PDF: front matter, page comments, cell line breaks and
+page furniture repeated at every page break (pure functions on strings; ingest/text.py applies them).
+
+A PDF→Markdown conversion opens with YAML front matter (``namnd: "…"``, ``datum: "…"``), may mark pages with
+``<!-- sida 3 -->``, writes a cell's lines as ``a<br>b`` and repeats each page's header and footer (the
+letterhead, "SAMMANTRÄDESPROTOKOLL <date>", a page number, the signature box) as ordinary lines. Those
+repeated lines are found by repetition alone: lines repeated in runs at many page breaks, never by the wording
+of one document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+_FRONT_OPEN = re.compile(r"^-{3}\s*$")
+_FRONT_CLOSE = re.compile(r"^(?:-{3}|\.{3})\s*$")
+_FRONT_FIELD = re.compile(r"^(?P<key>[A-Za-zÅÄÖåäö_][\wåäöÅÄÖ-]*)\s*:\s*(?P<value>.*?)\s*$")
+_MAX_FRONT_LINES = 60
+_HTML_PAGE = re.compile(r"^\s*<!--\s*(?:sida|sid\.?|page|s\.)\s*(?P<p>\d{1,4})\s*-->\s*$", re.IGNORECASE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PIPE_ROW = re.compile(r"^\s*\|(?P<inner>.*)\|\s*$")
+_WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
+_CONJUNCTIONS = frozenset({"och", "eller", "samt", "till", "respektive", "resp", "som", "men"})
+_CELL_MARKER = re.compile(r"^(?:[-*•▪–—]|\d{1,3}[.)]|[a-zåäö]\))$")
+
+# Page furniture: a repeated line is repeated at least this often.
+FURNITURE_MIN_REPEATS = 3
+# A line is furniture when it stands in this share of the runs of repeated lines (the page breaks).
+FURNITURE_RUN_SHARE = 0.4
+_MIN_KEY_LETTERS = 4
+_NUMBERISH_MAX_CHARS = 24
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split YAML front matter (``---`` / ``key: value`` lines / ``---``) from the start of a text.
+
+    Returns the fields (flat ``key: value`` pairs, quotes removed) and the text without the front matter;
+    a text without front matter comes back unchanged with no fields.
+    """
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or not _FRONT_OPEN.match(lines[start]):
+        return {}, text
+    fields: dict[str, str] = {}
+    for end in range(start + 1, min(len(lines), start + 1 + _MAX_FRONT_LINES)):
+        line = lines[end]
+        if _FRONT_CLOSE.match(line):
+            if not fields:
+                return {}, text
+            return fields, "\n".join(lines[end + 1 :])
+        if not line.strip() or line.lstrip().startswith("#") or line.startswith((" ", "\t", "- ")):
+            continue  # comments, nested values and list entries are not flat fields
+        match = _FRONT_FIELD.match(line)
+        if match is None:
+            return {}, text
+        fields[match.group("key")] = _unquote(match.group("value"))
+    return {}, text
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1].replace('\\"', '"')
+    return value
+
+
+def html_page_number(line: str) -> int | None:
+    """Return N for a page-marker comment line ``<!-- sida N -->`` (or ``page N``), else None."""
+    match = _HTML_PAGE.match(line)
+    return int(match.group("p")) if match else None
+
+
+def drop_html_comments(text: str) -> str:
+    """Remove HTML comments from a text, except page-marker comments (``<!-- sida 3 -->``)."""
+    if "<!--" not in text:
+        return text
+    return _HTML_COMMENT.sub(lambda m: m.group() if html_page_number(m.group()) is not None else "", text)
+
+
+# --- pipe-table cells with <br> line breaks
+
+
+def pipe_cells(line: str) -> list[str] | None:
+    """Split a markdown pipe-table row into raw cells (escaped pipes kept), or None if it is not a row."""
+    match = _PIPE_ROW.match(line)
+    if match is None:
+        return None
+    return [cell.replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", match.group("inner"))]
+
+
+def cell_lines(cell: str) -> list[str]:
+    """Split a cell at its ``<br>`` breaks into its non-empty lines, a lone list marker joined to its text."""
+    lines: list[str] = []
+    for part in _BR.split(cell):
+        part = re.sub(r"\s+", " ", part).strip()
+        if not part:
+            continue
+        if lines and _CELL_MARKER.match(lines[-1]):
+            lines[-1] = f"{lines[-1]} {part}"
+        else:
+            lines.append(part)
+    return lines
+
+
+def join_cell_lines(lines: Sequence[str]) -> str:
+    """Join a cell's lines: a wrapped line (next starts in lower case, or a hyphen break) joins the previous
+    one; other lines stay lines of their own (names, labels, values)."""
+    text = ""
+    for line in lines:
+        if not text:
+            text = line
+        elif text.endswith("-") and len(text) > 1 and text[-2].isalnum() and line[:1].isalnum():
+            conjunction = line.split()[0].strip(",.") in _CONJUNCTIONS
+            text = f"{text} {line}" if conjunction else f"{text}{line}"  # as ingest.text.join_lines does
+        elif line[:1].islower():
+            text = f"{text} {line}"
+        else:
+            text = f"{text}\n{line}"
+    return text
+
+
+@dataclass
+class PipeRow:
+    """How one pipe row is read: as rows of cells, or as plain lines of text (a text box)."""
+
+    rows: list[list[list[str]]] = field(default_factory=list)  # each row: cells, each cell: its lines
+    lines: list[str] | None = None  # a box of text in one cell: its lines
+
+
+def read_pipe_row(cells: list[str]) -> PipeRow:
+    """Read the cells of a pipe row whose cells may hold ``<br>`` lines.
+
+    Identical neighbouring cells are one cell (a conversion that doubled a text box). A row with one
+    non-empty cell of several lines is a text box: its lines are text, not a table. Columns whose cells have
+    the same number of lines are parallel (labels beside values): the row is one row per line.
+    """
+    split = [cell_lines(cell) for cell in cells]
+    deduped: list[list[str]] = []
+    for lines in split:
+        if lines and deduped and deduped[-1] == lines:
+            continue
+        deduped.append(lines)
+    filled = [lines for lines in deduped if lines]
+    if len(filled) == 1 and len(filled[0]) >= 2:
+        return PipeRow(lines=filled[0])
+    counts = {len(lines) for lines in split if len(lines) >= 2}
+    single = [lines for lines in split if len(lines) == 1]
+    if len(counts) == 1 and not single and sum(1 for lines in split if lines) >= 2:
+        n = counts.pop()
+        return PipeRow(rows=[[[lines[i]] if lines else [] for lines in split] for i in range(n)])
+    return PipeRow(rows=[split])
+
+
+# --- page furniture by repetition
+
+
+def line_key(text: str) -> str:
+    """Return the comparison key of a line: its words, case-folded; numbers and dates left out."""
+    return " ".join(word.casefold() for word in _WORD.findall(text))
+
+
+def is_numberish(text: str) -> bool:
+    """Return whether a line holds no words, only a number, a date or a page count ("4", "2020-12-14")."""
+    stripped = text.strip()
+    return (
+        bool(stripped)
+        and len(stripped) <= _NUMBERISH_MAX_CHARS
+        and any(ch.isdigit() for ch in stripped)
+        and not any(ch.isalpha() for ch in stripped)
+    )
+
+
+def _canonical_keys(keys: Counter[str]) -> dict[str, str]:
+    """Map an abbreviated key to the key it abbreviates ("justerandes sign" -> "justerandes signatur")."""
+    mapping: dict[str, str] = {}
+    for short in keys:
+        short_words = short.split()
+        for long in keys:
+            long_words = long.split()
+            if long == short or len(long_words) != len(short_words) or keys[long] < keys[short]:
+                continue
+            pairs = list(zip(short_words, long_words, strict=True))
+            if all(a == b for a, b in pairs[:-1]) and len(pairs[-1][0]) >= 3 and pairs[-1][1].startswith(
+                pairs[-1][0]
+            ):
+                mapping[short] = long
+    return mapping
+
+
+@dataclass
+class PageFurniture:
+    """What the repetition finder decided: lines to drop, page numbers from the breaks, the texts dropped."""
+
+    drop: set[int] = field(default_factory=set)
+    pages: list[int] | None = None  # the page of every line, when page breaks were found
+    furniture: list[str] = field(default_factory=list)
+
+
+def _runs(members: Sequence[bool], blank: Sequence[bool]) -> list[list[int]]:
+    """Maximal runs of member lines; blank lines neither break a run nor belong to it."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i, (member, empty) in enumerate(zip(members, blank, strict=True)):
+        if empty:
+            continue
+        if member:
+            current.append(i)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _line_keys(parts: list[str] | None) -> list[str] | None:
+    """The keys of a line's parts ("" for a number), or None when a part has too few letters to compare."""
+    if parts is None:
+        return None
+    keys = []
+    for part in parts:
+        if not part.strip():
+            continue
+        key = "" if is_numberish(part) else line_key(part)
+        if key and sum(ch.isalpha() for ch in key) < _MIN_KEY_LETTERS:
+            return None
+        keys.append(key)
+    return keys
+
+
+def find_page_furniture(parts: Sequence[list[str] | None], blank: Sequence[bool]) -> PageFurniture:
+    """Find the page furniture of a text without page breaks, by repetition at page breaks.
+
+    ``parts`` holds, for each line, the texts to compare: the line itself, the lines of a table row's cells,
+    or None for a line that can never be furniture (a heading, a list item, an item "§ 12"). A key repeated
+    at least FURNITURE_MIN_REPEATS times is a candidate; consecutive candidate lines form runs (page breaks:
+    a footer, then the next page's header). A key standing in at least FURNITURE_RUN_SHARE of the runs is
+    furniture; a line is furniture when all its parts are furniture, numbers, or words of furniture (a
+    letterhead written in another order). Each run holding furniture is a page break.
+    """
+    keys: list[list[str] | None] = []
+    counts: Counter[str] = Counter()
+    for line_parts, empty in zip(parts, blank, strict=True):
+        line_keys = None if empty else _line_keys(line_parts)
+        keys.append(line_keys)
+        if line_keys is not None and len(line_keys) == 1:
+            counts.update(k for k in line_keys if k)
+    canonical = _canonical_keys(counts)
+    merged: Counter[str] = Counter()
+    for key, n in counts.items():
+        merged[canonical.get(key, key)] += n
+    keys = [[canonical.get(k, k) for k in ks] if ks is not None else None for ks in keys]
+    repeated = {k for k, n in merged.items() if n >= FURNITURE_MIN_REPEATS}
+
+    def member(ks: list[str] | None, allowed: set[str], words: set[str]) -> bool:
+        if not ks:
+            return False
+        return all(k == "" or k in allowed or (bool(words) and set(k.split()) <= words) for k in ks)
+
+    runs = [
+        run
+        for run in _runs([member(ks, repeated, set()) for ks in keys], blank)
+        if sum(1 for i in run if any(k in repeated for k in keys[i] or [])) >= 2
+    ]
+    if len(runs) < FURNITURE_MIN_REPEATS:
+        return PageFurniture()
+    in_runs: Counter[str] = Counter()
+    for run in runs:
+        in_runs.update({k for i in run for k in keys[i] or [] if k})
+    threshold = max(FURNITURE_MIN_REPEATS, FURNITURE_RUN_SHARE * len(runs))
+    furniture = {k for k, n in in_runs.items() if n >= threshold}
+    if not furniture:
+        return PageFurniture()
+    words = {w for k in furniture for w in k.split()}
+    members = [member(ks, furniture, words) for ks in keys]
+    content = [not empty and not m for m, empty in zip(members, blank, strict=True)]
+    first_content = next((i for i, c in enumerate(content) if c), len(content))
+    last_content = max((i for i, c in enumerate(content) if c), default=-1)
+    result = PageFurniture()
+    breaks: list[int] = []
+    for run in _runs(members, blank):
+        exact = any(k in furniture for i in run for k in keys[i] or [])
+        at_edge = run[-1] < first_content or run[0] > last_content
+        if not exact and not at_edge:
+            for i in run:
+                content[i] = True
+            continue
+        result.drop.update(run)
+        breaks.append(run[0])
+    seen: dict[str, str] = {}  # each furniture line once, as written in its fullest form (with its date)
+    for i in sorted(result.drop):
+        for k, text in zip(keys[i] or [], [p for p in parts[i] or [] if p.strip()], strict=False):
+            if k in furniture and len(text.strip()) > len(seen.get(k, "")):
+                seen[k] = text.strip()
+    result.furniture = list(seen.values())
+    result.pages = _pages_from_breaks(len(parts), breaks, content)
+    return result
+
+
+def _pages_from_breaks(n: int, breaks: list[int], content: list[bool]) -> list[int]:
+    """Number the pages: a break with content since the previous break starts a new page."""
+    pages: list[int] = []
+    page, seen_content = 1, False
+    starts = set(breaks)
+    for i in range(n):
+        if i in starts and seen_content:
+            page += 1
+            seen_content = False
+        if content[i]:
+            seen_content = True
+        pages.append(page)
+    return pages
