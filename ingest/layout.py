@@ -7,9 +7,12 @@ with ``top`` measured from the top of the page. Nothing here opens a file.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 # A gap between characters wider than this many font sizes starts a new line segment (a new column or cell).
 SEGMENT_GAP_EM = 1.5
@@ -19,6 +22,8 @@ JUSTIFIED_GAP_EM = 4.0
 WORD_GAP_EM = 0.25
 # The share of the page height at the top and bottom where running headers and footers live.
 MARGIN_SHARE = 0.11
+# The wider band of letterheads and contact blocks, which often run on just inside the margin band.
+FORM_MARGIN_SHARE = 0.16
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,33 +301,54 @@ _PAGE_NUMBER = re.compile(
 
 
 def furniture_key(line: Line, page_height: float) -> tuple[str, str] | None:
-    """Return (zone, text with digits masked) for a line in the top or bottom margin, else None."""
-    if line.bottom <= page_height * MARGIN_SHARE:
+    """Return (zone, text with digits masked) for a line in the top or bottom margin, else None.
+
+    The zones are "top" and "bottom": the margin bands, and the strips just inside them where a letterhead
+    of several lines runs on (see :func:`in_margin_band`).
+    """
+    if line.bottom <= page_height * FORM_MARGIN_SHARE:
         zone = "top"
-    elif line.top >= page_height * (1 - MARGIN_SHARE):
+    elif line.top >= page_height * (1 - FORM_MARGIN_SHARE):
         zone = "bottom"
     else:
         return None
     return zone, _DIGITS.sub("#", line.text.casefold())
 
 
+def in_margin_band(line: Line, page_height: float) -> bool:
+    """Return whether a line lies in the narrow top or bottom margin band (not the strips inside it)."""
+    return line.bottom <= page_height * MARGIN_SHARE or line.top >= page_height * (1 - MARGIN_SHARE)
+
+
 def find_furniture(pages: list[tuple[float, list[Line]]]) -> set[tuple[str, str]]:
     """Return the margin texts (zone, masked text) that repeat across pages: running headers and footers.
 
-    A margin text is furniture when it recurs on at least half the pages (and on two or more); a page number
-    alone ("7", "Sida 7 av 21", "2 (3)") in a margin is furniture on any document of two or more pages.
+    A margin text is furniture when it recurs on at least half the pages (and on two or more); one seen in
+    the strips just inside the margin bands must recur on most pages (70 %, three or more). A page number
+    alone ("7", "Sida 7 av 21", "2 (3)") in a margin band is furniture on any document of two or more pages.
     """
     counts: Counter[tuple[str, str]] = Counter()
+    inside: set[tuple[str, str]] = set()
     for height, lines in pages:
-        keys = {furniture_key(line, height) for line in lines}
-        counts.update(key for key in keys if key is not None)
+        keys: set[tuple[str, str]] = set()
+        for line in lines:
+            key = furniture_key(line, height)
+            if key is not None:
+                keys.add(key)
+                if not in_margin_band(line, height):
+                    inside.add(key)
+        counts.update(keys)
     n_pages = len(pages)
-    found = {key for key, n in counts.items() if n >= 2 and n >= 0.5 * n_pages}
+    found = {
+        key
+        for key, n in counts.items()
+        if n >= 2 and n >= 0.5 * n_pages and (key not in inside or (n >= 3 and n >= 0.7 * n_pages))
+    }
     if n_pages >= 2:
         for height, lines in pages:
             for line in lines:
                 key = furniture_key(line, height)
-                if key is not None and _PAGE_NUMBER.match(line.text.strip()):
+                if key is not None and in_margin_band(line, height) and _PAGE_NUMBER.match(line.text.strip()):
                     found.add(key)
     return found
 
@@ -334,6 +360,8 @@ def is_furniture(line: Line, page_height: float, furniture: set[tuple[str, str]]
         return False
     if key in furniture:
         return True
+    if not in_margin_band(line, page_height):
+        return False
     # A margin line that is a known footer text followed by a page number ("Svenljunga kommun Sida 3 av 21").
     return any(key[0] == zone and key[1].startswith(text) for zone, text in furniture if len(text) > 3)
 
@@ -357,3 +385,212 @@ def typical_pitch(lines: list[Line]) -> dict[float, float]:
             pitches.setdefault(round(line.size, 1), []).append(delta)
     # The lower quartile: line pitch inside paragraphs, not the wider gaps between paragraphs and list items.
     return {size: sorted(values)[len(values) // 4] for size, values in pitches.items()}
+
+
+# --- furniture a reader recognises on one page --------------------------------------------------------------
+
+# Small type: at most this share of the document's body size.
+SMALL_TYPE_SHARE = 0.85
+_FORM_DATA = Path(__file__).parent / "data" / "pdf_furniture.toml"
+
+
+@lru_cache(maxsize=1)
+def _form_labels() -> tuple[frozenset[str], frozenset[str]]:
+    """Return the contact-block labels and the signature-box labels (data/pdf_furniture.toml)."""
+    data = tomllib.loads(_FORM_DATA.read_text("utf-8"))
+    return frozenset(data["contact_labels"]), frozenset(data["signature_labels"])
+
+
+def _label_key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.casefold()).strip().rstrip(":.").strip()
+
+
+def _in_form_band(line: Line, page_height: float) -> bool:
+    return line.bottom <= page_height * FORM_MARGIN_SHARE or line.top >= page_height * (1 - FORM_MARGIN_SHARE)
+
+
+def form_furniture(lines: list[Line], page_height: float, body: float) -> set[int]:
+    """Return the ids of a page's lines that are a contact block or signature boxes, known by their form.
+
+    A row of small type in the top or bottom margin band is a contact block when two or more of its parts are
+    contact labels (POSTADRESS, TELEFON, ...); the small type in the band adjoining it (the addresses and
+    numbers under the labels) belongs to the block. A row of small type holding a signature-box label
+    ("Justerandes signatur", "Utdragsbestyrkande") is furniture. Nothing here needs a second page.
+    """
+    contact, signature = _form_labels()
+    small = [
+        line for line in lines if _in_form_band(line, page_height) and line.size <= SMALL_TYPE_SHARE * body
+    ]
+    found: set[int] = set()
+    for row in group_line_rows(small):
+        parts = [_label_key(part) for line in row for part in re.split(r"\s{2,}|\t", line.text)]
+        words = [_label_key(word) for line in row for word in line.text.split()]
+        contacts = sum(1 for part in parts if part in contact) or sum(1 for word in words if word in contact)
+        if contacts >= 2:
+            top, bottom = min(x.top for x in row), max(x.bottom for x in row)
+            reach = 3 * max(x.size for x in row)
+            found.update(
+                id(x) for x in small if x.top < bottom + reach and x.bottom > top - reach
+            )
+        elif any(part in signature for part in parts):
+            found.update(id(x) for x in row)
+    return found
+
+
+# --- rows: one visual line drawn in pieces, or the rows of an unruled table ---------------------------------
+
+# Segments starting within this many points of each other are in the same column.
+COLUMN_TOLERANCE = 4.0
+
+
+def group_line_rows(lines: list[Line]) -> list[list[Line]]:
+    """Group line segments that share a baseline (a visual row), rows top-down, segments left to right."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda x: (x.bottom, x.x0)):
+        if rows:
+            last = rows[-1]
+            ref = last[0]
+            if abs(line.bottom - ref.bottom) <= 0.3 * max(line.size, ref.size, 1.0) and line.page == ref.page:
+                last.append(line)
+                continue
+        rows.append([line])
+    for row in rows:
+        row.sort(key=lambda x: x.x0)
+    return rows
+
+
+def merge_segments(row: list[Line]) -> Line:
+    """Join the segments of one visual row into one line ("§ 1" + "Dnr KFKS 2018/3")."""
+    if len(row) == 1:
+        return row[0]
+    first = row[0]
+    longest = max(row, key=lambda x: len(x.text))
+    return Line(
+        text=" ".join(x.text for x in row),
+        x0=min(x.x0 for x in row),
+        x1=max(x.x1 for x in row),
+        top=min(x.top for x in row),
+        bottom=max(x.bottom for x in row),
+        size=longest.size,
+        bold=all(x.bold for x in row),
+        italic=all(x.italic for x in row),
+        page=first.page,
+        bold_prefix=first.bold_prefix,
+    )
+
+
+def _starts(row: list[Line]) -> list[float]:
+    return [x.x0 for x in row[1:]]
+
+
+def _aligned(a: list[Line], b: list[Line]) -> bool:
+    """Whether two multi-segment rows share a column (a later segment of each starts at the same x)."""
+    return any(abs(x - y) <= COLUMN_TOLERANCE for x in _starts(a) for y in _starts(b))
+
+
+def _column_starts(rows: list[list[Line]]) -> list[float]:
+    starts: list[float] = []
+    for x in sorted(seg.x0 for row in rows for seg in row):
+        if not starts or x - starts[-1] > COLUMN_TOLERANCE:
+            starts.append(x)
+    return starts
+
+
+def _column_of(x: float, starts: list[float]) -> int:
+    index = 0
+    for i, start in enumerate(starts):
+        if start <= x + COLUMN_TOLERANCE:
+            index = i
+    return index
+
+
+def _row_table(rows: list[list[Line]], page: int) -> TableFragment:
+    """An unruled table from aligned rows: cells by column start; a wrapped cell's lines joined."""
+    starts = _column_starts([row for row in rows if len(row) > 1])
+    cells_rows: list[list[TableCell | None]] = []
+    bold_rows: list[bool] = []
+    for row in rows:
+        cells: list[list[Line]] = [[] for _ in starts]
+        for seg in row:
+            cells[_column_of(seg.x0, starts)].append(seg)
+        if len(row) == 1 and cells_rows:  # a wrapped cell: its next line, under the cell it continues
+            column = _column_of(row[0].x0, starts)
+            cell = cells_rows[-1][column]
+            if cell is not None and cell.text:
+                cell.text = f"{cell.text} {row[0].text}"
+                cell.bottom = row[0].bottom
+                continue
+        table_cells: list[TableCell | None] = []
+        for segs in cells:
+            if segs:
+                table_cells.append(
+                    TableCell(
+                        min(s.x0 for s in segs),
+                        min(s.top for s in segs),
+                        max(s.x1 for s in segs),
+                        max(s.bottom for s in segs),
+                        " ".join(s.text for s in segs),
+                    )
+                )
+            else:
+                table_cells.append(None)
+        cells_rows.append(table_cells)
+        bold_rows.append(all(seg.bold for seg in row))
+    segments = [seg for row in rows for seg in row]
+    return TableFragment(
+        page,
+        min(s.x0 for s in segments),
+        min(s.top for s in segments),
+        max(s.x1 for s in segments),
+        max(s.bottom for s in segments),
+        cells_rows,
+        bold_rows,
+    )
+
+
+def structure_rows(lines: list[Line], gutter: float | None) -> tuple[list[Line], list[TableFragment]]:
+    """Read a page's visual rows as a person does: a lone row drawn in pieces is one line; two or more rows
+    whose pieces line up in columns are an unruled table (a row's wrapped cell continues under it).
+
+    Pages with a column gutter are left as they are: there, pieces of a row belong to different columns.
+    """
+    if gutter is not None or not lines:
+        return lines, []
+    rows = group_line_rows(lines)
+    out: list[Line] = []
+    tables: list[TableFragment] = []
+    run: list[list[Line]] = []
+
+    def close() -> None:
+        multi = [row for row in run if len(row) > 1]
+        if len(multi) >= 2:
+            tables.append(_row_table(run, run[0][0].page))
+        else:
+            out.extend(merge_segments(row) for row in run)
+        run.clear()
+
+    for row in rows:
+        size = max(x.size for x in row)
+        last_multi = next((r for r in reversed(run) if len(r) > 1), None)
+        near = bool(run) and row[0].top - max(x.bottom for x in run[-1]) < 1.2 * size
+        if len(row) > 1:
+            if last_multi is not None and near and _aligned(last_multi, row):
+                run.append(row)
+                continue
+            close()
+            run.append(row)
+        elif last_multi is not None and near and _continues_cell(row[0], last_multi, run[-1]):
+            run.append(row)
+        else:
+            close()
+            out.append(row[0])
+    close()
+    return out, tables
+
+
+def _continues_cell(line: Line, header: list[Line], previous: list[Line]) -> bool:
+    """Whether a lone segment under a table row is the next line of one of the row's cells (not the first)."""
+    starts = [x.x0 for x in header]
+    column = next((i for i, x in enumerate(starts) if abs(line.x0 - x) <= COLUMN_TOLERANCE), None)
+    under = any(abs(p.x0 - line.x0) <= COLUMN_TOLERANCE for p in previous)
+    return column is not None and column > 0 and under

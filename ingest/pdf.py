@@ -19,11 +19,14 @@ from ingest.layout import (
     PageContent,
     TableCell,
     TableFragment,
+    body_size,
     build_lines,
     find_furniture,
     find_gutter,
+    form_furniture,
     is_furniture,
     reading_order,
+    structure_rows,
 )
 from ingest.model import IngestError, Reading
 from ingest.pdfblocks import join_lines, to_blocks
@@ -307,12 +310,14 @@ def parse_pdf(
         gutters[raw_page.number] = gutter
         page_lines.append((raw_page, build_lines(chars, raw_page.number, gutter)))
     furniture = find_furniture([(raw.height, lines) for raw, lines in page_lines])
+    body = body_size([line for _, lines in page_lines for line in lines])
     removed: dict[str, None] = {}
     kept_lines: list[tuple[RawPage, list[Line]]] = []
     for raw_page, lines in page_lines:
         kept = []
+        on_form = form_furniture(lines, raw_page.height, body)
         for line in lines:
-            if is_furniture(line, raw_page.height, furniture):
+            if id(line) in on_form or is_furniture(line, raw_page.height, furniture):
                 if not _PAGE_NUMBER_ONLY.match(line.text):
                     removed.setdefault(line.text)
             else:
@@ -322,8 +327,10 @@ def parse_pdf(
     toc, toc_lines = extract_toc(page_lines)
     contents: list[PageContent] = []
     for raw_page, lines in page_lines:
-        body = [line for line in lines if id(line) not in toc_lines]
-        items = reading_order(body, tables.get(raw_page.number, []), gutters[raw_page.number])
+        body_lines = [line for line in lines if id(line) not in toc_lines]
+        body_lines, row_tables = structure_rows(body_lines, gutters[raw_page.number])
+        page_tables = tables.get(raw_page.number, []) + row_tables
+        items = reading_order(body_lines, page_tables, gutters[raw_page.number])
         contents.append(
             PageContent(raw_page.number, raw_page.width, raw_page.height, items, raw_page.images > 0)
         )

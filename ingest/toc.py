@@ -67,8 +67,14 @@ def is_toc_title(line: str) -> bool:
     return text in TOC_TITLES
 
 
+# A protocol's table of contents lists its items by paragraph number alone ("§ 10 ........ 17").
+_ITEM_NUMBER = re.compile(r"^§\s*\d{1,4}[a-z]?$")
+
+
 def _plausible_title(title: str) -> bool:
     letters = sum(ch.isalpha() for ch in title)
+    if _ITEM_NUMBER.match(title):
+        return True
     return letters >= 2 and len(title) <= 250 and not is_toc_title(title)
 
 
