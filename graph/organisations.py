@@ -241,6 +241,9 @@ def _kommun_code(norm: str, name: str, index: KommunIndex) -> str | None:
         return index.keys[norm]
     if norm in index.bare:
         return index.bare[norm]
+    genitive = re.fullmatch(r"(.+)s (?:kommun|stad)", norm)  # "Nackas kommun" (from "Nackas kommunala")
+    if genitive and genitive.group(1) in index.bare:
+        return index.bare[genitive.group(1)]
     tokens = norm.split()
     for size in range(min(len(tokens), 5), 1, -1):  # "<place> kommun" inside a longer name, longest first
         for i in range(len(tokens) - size + 1):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ingest.dates import find_dates
@@ -35,6 +35,7 @@ from ingest.model import Block, BlockKind, DateMention, DocumentMetadata, Ingest
 
 _DATA = Path(__file__).parent / "data"
 _WORDS = tomllib.loads((_DATA / "organisations.toml").read_text(encoding="utf-8"))
+_TITLES = tomllib.loads((_DATA / "titles.toml").read_text(encoding="utf-8"))
 
 # How much of a document without pages counts as its first page.
 HEAD_CHARS = 3000
@@ -50,12 +51,21 @@ class DocumentKind:
     label: str
     cues: tuple[str, ...]
     header_cues: tuple[str, ...]
+    form_cues: tuple[str, ...] = ()
+    in_title: bool = True
 
 
 def _load_kinds() -> dict[str, DocumentKind]:
     data = tomllib.loads((_DATA / "document_kinds.toml").read_text(encoding="utf-8"))
     return {
-        notation: DocumentKind(notation, entry["label"], tuple(entry["cues"]), tuple(entry["header_cues"]))
+        notation: DocumentKind(
+            notation,
+            entry["label"],
+            tuple(entry["cues"]),
+            tuple(entry["header_cues"]),
+            tuple(entry.get("form_cues", entry["cues"])),
+            entry.get("in_title", True),
+        )
         for notation, entry in data.items()
     }
 
@@ -113,15 +123,69 @@ class _View:
     text: str
     blocks: list[Block]
     head_end: int  # offset where the first page (or HEAD_CHARS) ends
+    body_start: int = 0  # offset where the document's own blocks start (after the letterhead lines)
+    front: dict[str, str] = field(default_factory=dict)  # Markdown front matter, keys casefolded
+    front_end: int = 0  # offset where the front matter read from the text ends
 
     def head_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.char_start < self.head_end]
+
+    def furniture_blocks(self) -> list[Block]:
+        """The letterhead and running-header lines the reader removed, one block each."""
+        return [b for b in self.blocks if b.char_end <= self.body_start]
+
+    def first_page(self) -> list[Block]:
+        """The document's own blocks on its first page (no letterhead, no front matter, no table rows)."""
+        return [
+            b
+            for b in self.blocks
+            if max(self.body_start, self.front_end) <= b.char_start < self.head_end
+            and b.kind is not BlockKind.TABLE_ROW
+            and b.text.strip()
+        ]
 
     def block_at(self, offset: int) -> Block | None:
         for block in self.blocks:
             if block.char_start <= offset < block.char_end:
                 return block
         return None
+
+
+_FRONT_PAIR = r"[A-Za-zÅÄÖåäö_]+:[ \t]*(?:\"[^\"]*\"|'[^']*'|[^\s\"']*)"
+_FRONT_PAIRS = re.compile(rf"(?:{_FRONT_PAIR}\s*)+")
+_FRONT_ITEM = re.compile(
+    r"(?P<key>[A-Za-zÅÄÖåäö_]+):[ \t]*(?:\"(?P<q>[^\"]*)\"|'(?P<s>[^']*)'|(?P<v>[^\s\"']*))"
+)
+
+
+def front_matter(doc: ParsedDocument) -> tuple[dict[str, str], int]:
+    """Markdown front matter ("namnd: Barn- och utbildningsnämnden"): the reader's, else the opening blocks of
+    "key: value" pairs; returns the fields (keys casefolded) and the offset where those blocks end."""
+    exposed = getattr(doc, "front_matter", None)
+    if isinstance(exposed, dict) and exposed:
+        return {str(k).casefold(): str(v) for k, v in exposed.items() if v is not None}, 0
+    fields_: dict[str, str] = {}
+    end = 0
+    if doc.media_type != "text/markdown":
+        return fields_, end
+    for block in doc.blocks[:4]:
+        text = block.text.strip()
+        if not text or not _FRONT_PAIRS.fullmatch(text):
+            break
+        for m in _FRONT_ITEM.finditer(text):
+            value = m.group("q") or m.group("s") or m.group("v") or ""
+            fields_.setdefault(m.group("key").casefold(), value.strip())
+        end = block.char_end
+    return fields_, end
+
+
+def _front_value(view: _View, field_name: str) -> str | None:
+    """The first front matter value under one of the keys that give a field (titles.toml [front_matter])."""
+    for key in _TITLES["front_matter"].get(field_name, []):
+        value = view.front.get(key.casefold())
+        if value:
+            return value
+    return None
 
 
 def _view(doc: ParsedDocument) -> _View:
@@ -132,14 +196,29 @@ def _view(doc: ParsedDocument) -> _View:
     else:
         head_end = HEAD_CHARS
     head_end = min(max(head_end, 1), len(doc.text))
-    if not doc.furniture:
-        return _View(doc.text, doc.blocks, head_end)
-    # The removed running headers and letterheads are read as a letterhead block before the first page.
-    letterhead = Block(BlockKind.PARAGRAPH, " ".join(doc.furniture), None, 0, 0)
-    letterhead.char_end = len(letterhead.text)
-    shift = letterhead.char_end + 2
+    front, front_end = front_matter(doc)
+    if front_end:
+        head_end = min(max(head_end, front_end + HEAD_CHARS), len(doc.text)) if not doc.pages else head_end
+    lines = [line for line in doc.furniture if line.strip()]
+    if not lines:
+        return _View(doc.text, doc.blocks, head_end, 0, front, front_end)
+    # The removed running headers and letterheads are read as letterhead lines before the first page.
+    letterhead: list[Block] = []
+    offset = 0
+    for line in lines:
+        letterhead.append(Block(BlockKind.PARAGRAPH, line, None, offset, offset + len(line)))
+        offset += len(line) + 2
+    shift = offset
     shifted = [replace(b, char_start=b.char_start + shift, char_end=b.char_end + shift) for b in doc.blocks]
-    return _View(letterhead.text + "\n\n" + doc.text, [letterhead, *shifted], head_end + shift)
+    prefix = "\n\n".join(lines) + "\n\n"
+    return _View(
+        prefix + doc.text,
+        [*letterhead, *shifted],
+        head_end + shift,
+        shift,
+        front,
+        front_end + shift if front_end else 0,
+    )
 
 
 def _is_short(block: Block) -> bool:
@@ -156,7 +235,7 @@ _ALL_CUES = re.compile(
 def _title(view: _View) -> str | None:
     """The title: the first-page heading set largest (lowest level), unless a short block up to it names a
     document type; without headings, the first short block that names one, else of two or more words."""
-    head = [b for b in view.head_blocks() if b.kind is not BlockKind.TABLE_ROW and b.text.strip()]
+    head = view.first_page()
     headings = [i for i, b in enumerate(head) if b.kind is BlockKind.HEADING and not _is_letterhead(b.text)]
     top_level = min((head[i].level or 1 for i in headings), default=None)
     main = next((i for i in headings if (head[i].level or 1) == top_level), None)
@@ -170,6 +249,142 @@ def _title(view: _View) -> str | None:
         if _is_short(block) and len(block.text.split()) >= 2 and not _is_letterhead(block.text):
             return _clean(block.text)
     return None
+
+
+# --- the first page: form labels and the title zone -------------------------------------------------------
+
+_T = _TITLES["title"]
+_STOP_HEADINGS = {w.casefold() for w in _T["stop_headings"]}
+_LABEL = re.compile(
+    rf"^(?:{_words(_T['labels'])})\.?(?![{_LETTER}])\s*(?:nr\.?\s*)?(?:\S*\d\S*)?\s*[,:;.–-]?\s*",
+    re.IGNORECASE,
+)
+_YEARS = re.compile(
+    r"(?:(?:vt|ht|läsåret|läsår|år|åren)\s*)?\d{4}(?:\s*(?:[-–/]|till|och)\s*(?:\d{4}|\d{2}))?", re.IGNORECASE
+)
+_FORM_CUES = {
+    k.notation: re.compile(rf"(?:{_words(k.form_cues)})(?:en|et|n|t)?", re.IGNORECASE)
+    for k in DOCUMENT_KINDS.values()
+    if k.form_cues
+}
+_HEADER_LEAD = {
+    k.notation: re.compile(rf"(?:{_words(k.header_cues)})(?![{_LETTER}])", re.IGNORECASE)
+    for k in DOCUMENT_KINDS.values()
+    if k.header_cues
+}
+
+
+def _strip_labels(text: str) -> str:
+    """A line without the labels that stand before a title ("Bilaga 1", "Version 3", "Dnr 2023/12")."""
+    previous = None
+    while previous != text:
+        previous, text = text, _LABEL.sub("", text, count=1).strip()
+    return text
+
+
+def _is_abbreviation(word: str) -> bool:
+    letters = word.strip(".,:;()")
+    return letters.isalpha() and letters.isupper() and len(letters) <= 5
+
+
+def _is_meta_line(text: str) -> bool:
+    """A line of a document's head that is no part of its title: a date, a page number, a diarienummer."""
+    words = text.split()
+    has_number = any(any(c.isdigit() for c in w) for w in words)
+    return has_number and all(
+        any(c.isdigit() for c in w) or _is_abbreviation(w) or not any(c.isalpha() for c in w) for w in words
+    )
+
+
+def form_label(text: str) -> str | None:
+    """The kind a line names when it is a genre word alone, with at most a date, a number or a diarienummer
+    ("TJÄNSTESKRIVELSE", "SAMMANTRÄDESPROTOKOLL 1 2017-12-11", "Bilaga 1 Styrkort"), or that a line opens
+    with a protocol's page-header words ("Justerandes signatur"); else None."""
+    text = _strip_labels(_clean(text))
+    words = [w for w in re.split(r"[\s|•·,;:()]+", text) if w and not any(c.isdigit() for c in w)]
+    if len(words) > 1:
+        words = [w for w in words if not _is_abbreviation(w)]
+    rest = " ".join(words)
+    if rest:
+        for notation, pattern in _FORM_CUES.items():
+            if pattern.fullmatch(rest):
+                return notation
+    for notation, pattern in _HEADER_LEAD.items():
+        if pattern.match(text):
+            return notation
+    return None
+
+
+def _title_zone(view: _View) -> list[Block]:
+    """The first page's opening blocks, up to its first running text (a block of more than a few words)."""
+    zone: list[Block] = []
+    for block in view.first_page():
+        if len(block.text.split()) > SHORT_BLOCK_WORDS:
+            break
+        zone.append(block)
+    return zone
+
+
+def _recase(title: str, text: str) -> str:
+    """A title set in capitals written in ordinary case, each word as the document mostly writes it."""
+    def recase(match: re.Match[str]) -> str:
+        word = match.group(0).lower()
+        found = re.findall(rf"(?<![{_LETTER}]){re.escape(word)}(?![{_LETTER}])", text, re.IGNORECASE)
+        mixed = [w for w in found if not (w.isupper() and len(w) > 1)]
+        if mixed:
+            return max(set(mixed), key=lambda w: (mixed.count(w), w.islower()))
+        return match.group(0) if len(word) <= 4 else word  # an abbreviation ("SKIS") stays in capitals
+
+    out = re.sub(rf"[{_LETTER}]+", recase, title)
+    return out[:1].upper() + out[1:]
+
+
+def _zone_title(view: _View, zone: list[Block], kind: str | None) -> str | None:
+    """The title a person uses, from the title zone: the genre word and subject lines, without the labels,
+    dates, diarienummer and form labels ("Tjänsteskrivelse") around them, ended by a period or a heading
+    such as "Förslag till beslut"; a memo's addressee ("Kommunstyrelsen") before its subject is left out."""
+    parts: list[str] = []
+    after_heading = False
+    for block in zone:
+        text = _strip_labels(_clean(block.text)).strip(" :–-")
+        if not text:
+            continue
+        if text.casefold().rstrip(":") in _STOP_HEADINGS or text.endswith(":"):
+            break
+        if _YEARS.fullmatch(text):
+            if parts:
+                parts.append(text)
+                break
+            continue
+        label = form_label(text)
+        in_title = label is not None and DOCUMENT_KINDS[label].in_title
+        letterhead = _is_letterhead(text) and not in_title and (not parts or not _is_caps(text))
+        skip = (
+            _is_meta_line(text)
+            or letterhead
+            or (label is not None and (not DOCUMENT_KINDS[label].in_title or label == "protokoll"))
+            or (kind == "tjansteskrivelse" and _body_line(text) is not None)
+        )
+        if skip:
+            if parts:
+                break
+            continue
+        words = text.split()
+        limit = SHORT_BLOCK_WORDS if not parts else _T["max_block_words"]
+        if len(words) > limit or (parts and "," in text):
+            break
+        if sum(len(p.split()) for p in parts) + len(words) > _T["max_words"]:
+            break
+        if parts and (after_heading or any(m.kind == "date" for m in find_dates(text))):
+            break  # the title is set in its largest type; a date line below it is not part of it
+        parts.append(text)
+        after_heading = after_heading or block.kind is BlockKind.HEADING
+        if any(normalise_period(m) for m in find_dates(text)):
+            break  # a period ends a title ("Verksamhetsplan 2024–2026")
+    if not parts:
+        return None
+    title = " ".join(parts)
+    return _recase(title, view.text) if _is_caps(title) else title
 
 
 # --- organisation ----------------------------------------------------------------------------------------
@@ -193,6 +408,8 @@ _ORG_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?i:kommunalförbundet){_SEP}(?P<name>{_NAME})\b"), "Kommunalförbundet {name}"),
     (re.compile(rf"(?<![{_LETTER}-])(?P<name>{_TWO_WORD}){_SEP}(?P<word>(?i:kommun|stad))(?:s)?\b"),
      "{name} {word}"),
+    # "Nackas kommunala skolor": a place's genitive before the adjective (graph/organisations.py resolves it)
+    (re.compile(rf"(?<![{_LETTER}-])(?P<name>{_TWO_WORD}s)\s+(?i:kommunala|kommunalt)\b"), "{name} kommun"),
 ]
 
 
@@ -292,7 +509,81 @@ _BODY_PREFIXED = re.compile(
 _BODY_ASSIGNER = re.compile(
     rf"(?<![{_LETTER}-])(?P<body>[{_UPPER}][{_LETTER}-]*(?:{_HEADS}))\s+(?:ger|lämnar)\s+(?:\w+\s+){{0,2}}uppdrag"
 )
+_BODY_OWNED = re.compile(
+    rf"(?<![{_LETTER}-])(?P<body>(?:[{_LETTER}]+-?\s+(?:och|&)\s+)?[{_UPPER}][{_LOWER}-]*(?:{_GENITIVE_HEADS}|s)"
+    rf"\s+[{_LOWER}-]*(?:{_words(_WORDS['body']['owned_heads'])})(?:et|en|n)?)(?![{_LETTER}])"
+)
 _TITLE_SPLIT = re.compile(r"\s+[–—-]\s+")
+_ROLE_ENDINGS = tuple(_TITLES["signature"]["role_endings"])
+_NOT_BODY_WORDS = {w.casefold() for w in _TITLES["title"]["not_body_words"]}
+
+
+def _body_line(text: str) -> str | None:
+    """The body a short line names as a whole ("Kommunstyrelsens verksamhetsutskott", "Sektor lärande"),
+    also after the organisation's name ("JÖNKÖPINGS KOMMUN Barn- och utbildningsnämnden"); else None."""
+    clean = _clean(text)
+    for pattern, _ in _ORG_PATTERNS:
+        m = pattern.match(clean)
+        if m and m.end() < len(clean):
+            clean = clean[m.end() :].strip(" ,–-|")
+            break
+    if not clean or len(clean.split()) > SHORT_BLOCK_WORDS:
+        return None
+    for pattern in (_BODY_OWNED, _BODY_PREFIXED, _BODY_NOMINATIVE):
+        m = pattern.fullmatch(clean)
+        if m and _good_body(m.group("body")):
+            return _body_case(m.group("body"))
+    return None
+
+
+def _is_role(word: str) -> bool:
+    return word.casefold().endswith(_ROLE_ENDINGS)
+
+
+def _is_person(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+def _signature_body(view: _View) -> str | None:
+    """The unit in a memo's signature: "Produktionsdirektör Välfärd skola", or a unit line standing after the
+    signers' role lines ("Rektor" / "Grundskoleförvaltningen"); looked for in the last lines of the text."""
+    tail = [b for b in view.blocks if b.kind is not BlockKind.TABLE_ROW and b.char_start >= view.body_start]
+    tail = [_clean(b.text) for b in tail[-24:] if _is_short(b)]
+    after_role = False
+    for line in tail:
+        words = line.split()
+        if not words:
+            continue
+        if _is_role(words[0]) and len(words) > 1 and words[1][:1].isupper() and len(words) <= 6:
+            return _body_case(" ".join(words[1:]))
+        if _is_role(words[-1]):
+            after_role = True
+            continue
+        unit = line[:1].isupper() and not _is_person(line) and not any(c.isdigit() for c in line)
+        if after_role and unit and len(words) <= 5:
+            return _body_case(line)
+    return None
+
+
+def _title_body(title: str, zone_title: bool) -> str | None:
+    """The body in a title of the form "<genre> <Name> [period]" ("Styrkort Välfärd skola 2019–2022")."""
+    if not zone_title:
+        return None
+    m = _ALL_CUES.match(title)
+    if not m:
+        return None
+    rest = title[m.end() :]
+    rest = re.sub(rf"^[{_LOWER}]*", "", rest).strip(" –-,:")  # the rest of the genre word ("-en")
+    rest = _YEARS.sub("", rest).strip(" –-,:")
+    words = rest.split()
+    if not words or len(words) > 5 or not words[0][:1].isupper() or any(c.isdigit() for c in rest):
+        return None
+    if words[0].casefold() in _NOT_BODY_WORDS:  # "Uppdragsbeskrivning för nätverket …"
+        return None
+    if any(p.fullmatch(rest) for p, _ in _ORG_PATTERNS):
+        return None
+    return _body_case(rest)
 
 
 def _body_case(text: str) -> str:
@@ -306,11 +597,19 @@ def _body_case(text: str) -> str:
 
 def _good_body(text: str) -> bool:
     words = text.split()
-    return 1 <= len(words) <= 8 and not any(ch.isdigit() for ch in text)
+    if not words or words[0].casefold() in _NOT_BODY_WORDS:  # "för nätverket" is no body's name
+        return False
+    return len(words) <= 8 and not any(ch.isdigit() for ch in text)
 
 
-def _body(view: _View, title: str | None, organisation: str | None, kind: str | None) -> str | None:
-    """The issuing body: decision label, protocol decision, "Org – Body" title, first-page block, assigner."""
+def _body(
+    view: _View, title: str | None, organisation: str | None, kind: str | None, zone_title: bool = False
+) -> str | None:
+    """The issuing body: front matter, decision label, a protocol's letterhead, protocol decision,
+    "Org – Body" title, "<genre> <Body>" title, first-page block, a memo's signature, assigner."""
+    front = _front_value(view, "body")
+    if front and _good_body(front):
+        return _body_case(front)
     head_text = view.text[: view.head_end]
     for block in view.head_blocks():  # "Beslutat av | Barn- och utbildningsnämnden" as a table row
         cells = block.cells or []
@@ -321,15 +620,25 @@ def _body(view: _View, title: str | None, organisation: str | None, kind: str | 
     m = _BODY_LABEL.search(head_text)
     if m and _good_body(m.group("value")):
         return _body_case(m.group("value"))
-    for m in _BODY_DECISION.finditer(view.text) if kind in ("protokoll", "tjansteskrivelse") else ():
-        body = m.group("body")
-        if body[0].isupper():
-            return _body_case(body[:-1])  # genitive to nominative: "utskottets" -> "utskottet"
+    if kind == "protokoll":  # the meeting body heads a protocol's first page
+        for block in [*view.furniture_blocks(), *_title_zone(view)]:
+            body = _body_line(block.text)
+            if body:
+                return body
+        for m in _BODY_DECISION.finditer(view.text):
+            body = m.group("body")
+            if body[0].isupper():
+                return _body_case(body[:-1])  # genitive to nominative: "utskottets" -> "utskottet"
     if title and organisation:
         parts = _TITLE_SPLIT.split(title)
         names_org = len(parts) == 2 and organisation.casefold().startswith(parts[0].casefold())
         if names_org and _good_body(parts[1]):
             return _body_case(parts[1])
+    body = _title_body(title, zone_title) if title else None
+    if body:
+        return body
+    if kind == "tjansteskrivelse":  # a memo names its addressee on the first page, its author at the end
+        return _signature_body(view)
     for block in view.head_blocks():
         if not _is_short(block) or block.kind is BlockKind.TABLE_ROW:
             continue
@@ -363,21 +672,51 @@ _TITLE_CUES = {k.notation: _cue_pattern(k.cues) for k in DOCUMENT_KINDS.values()
 _PROTOCOL_ITEM = re.compile(r"(?m)^§\s*\d+[a-z]?(?!\S)")
 
 
-def kind_from_text(title: str | None, head_text: str = "") -> str | None:
-    """The document type named by a page header or a title (a notation of DOCUMENT_KINDS), or None.
-
-    A first page with a line that opens with a paragraph number ("§ 152") is a protocol.
-    """
+def _header_kind(head_text: str) -> str | None:
     for notation, pattern in _HEADER_CUES.items():
         if pattern and pattern.search(head_text):
             return notation
+    return None
+
+
+def _title_kind(title: str | None) -> str | None:
     best: tuple[int, int, str] | None = None
     for rank, (notation, pattern) in enumerate(_TITLE_CUES.items()):
         m = pattern.search(title) if pattern and title else None
         if m and (best is None or (m.start(), rank) < best[:2]):
             best = (m.start(), rank, notation)
-    if best:
-        return best[2]
+    return best[2] if best else None
+
+
+def kind_from_text(title: str | None, head_text: str = "") -> str | None:
+    """The document type named by a page header or a title (a notation of DOCUMENT_KINDS), or None.
+
+    A first page with a line that opens with a paragraph number ("§ 152") is a protocol.
+    """
+    kind = _header_kind(head_text) or _title_kind(title)
+    if kind:
+        return kind
+    return "protokoll" if _PROTOCOL_ITEM.search(head_text) else None
+
+
+def _zone_cue(zone: list[Block]) -> str | None:
+    """The kind named first by a genre word in the title zone ("Bilaga 1 Affärsplan för ...")."""
+    text = " ".join(_clean(b.text) for b in zone)
+    return _title_kind(text) if text else None
+
+
+def _kind(view: _View, title: str | None) -> str | None:
+    """The kind: a form label of the letterhead or title zone, the first first; then a protocol's page-header
+    words anywhere on the first page, a genre word in the title, in the title zone, or "§ 12" lines."""
+    zone = _title_zone(view)
+    for block in [*view.furniture_blocks(), *zone]:
+        kind = form_label(block.text)
+        if kind:
+            return kind
+    head_text = view.text[max(view.front_end, 0) : view.head_end]
+    kind = _header_kind(head_text) or _title_kind(title) or _zone_cue(zone)
+    if kind:
+        return kind
     return "protokoll" if _PROTOCOL_ITEM.search(head_text) else None
 
 
@@ -445,21 +784,31 @@ def normalise_period(mention: DateMention) -> str | None:
     return None
 
 
-def _period(view: _View, title: str | None) -> str | None:
-    """The period in the title, else a range of years or a school year right after a cue word."""
+def _period(view: _View, title: str | None, kind: str | None = None) -> str | None:
+    """The period in the title; for other kinds than protocols and memos, else a range of years or a school
+    year after a cue word on the first page, else the first range of years in the first page's own text
+    (never a table's column of years)."""
     if title:
         for mention in find_dates(title):
             period = normalise_period(mention)
             if period:
                 return period
-    for cue in _PERIOD_CUES.finditer(view.text):
-        window = view.text[cue.end() : cue.end() + 40]
+    if kind in ("protokoll", "tjansteskrivelse", "beslut"):
+        return None
+    prose = "\n\n".join(b.text for b in view.blocks if b.kind is not BlockKind.TABLE_ROW)
+    for cue in _PERIOD_CUES.finditer(prose):
+        window = prose[cue.end() : cue.end() + 40]
         for mention in find_dates(window):
             if mention.char_start is not None and mention.char_start > 25:
                 break
             several_years = mention.start and mention.end and mention.start[:4] != mention.end[:4]
             if mention.kind in ("school_year", "period") and several_years:
                 return normalise_period(mention)
+    text = "\n\n".join(b.text for b in view.first_page())
+    for mention in find_dates(text):
+        several_years = mention.start and mention.end and mention.start[:4] != mention.end[:4]
+        if mention.kind in ("school_year", "period") and several_years:
+            return normalise_period(mention)
     return None
 
 
@@ -469,18 +818,28 @@ def _period(view: _View, title: str | None) -> str | None:
 def infer_metadata(doc: ParsedDocument) -> DocumentMetadata:
     """Infer title, organisation, body, kind, date and period from a parsed document's text."""
     view = _view(doc)
-    title = _title(view)
-    organisation = _organisation(view)
-    kind = kind_from_text(title, view.text[: view.head_end])
+    plain_title = _title(view)
+    kind = _kind(view, plain_title)
+    zone_title = _zone_title(view, _title_zone(view), kind)
+    if zone_title and plain_title and not _ALL_CUES.search(zone_title) and _ALL_CUES.search(plain_title):
+        zone_title = None  # the largest heading names the genre, the opening lines do not
+    title = _front_value(view, "title") or zone_title or plain_title
+    if title != plain_title and kind != "protokoll":
+        kind = _kind(view, title)
     if kind is None and _looks_like_slides(doc):
         kind = "presentation"
+    organisation = _front_value(view, "organisation") or _organisation(view)
+    body = _body(view, title, organisation, kind, zone_title is not None and title == zone_title)
+    date = _date(view)
+    if kind == "protokoll" and body:
+        title = f"{body} – protokoll{' ' + date if date else ''}"
     meta = DocumentMetadata(
         title=title,
         organisation=organisation,
-        body=_body(view, title, organisation, kind),
+        body=body,
         kind=kind,
-        date=_date(view),
-        period=_period(view, title),
+        date=date,
+        period=_period(view, title, kind),
     )
     meta.inferred = [
         f.name

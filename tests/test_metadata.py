@@ -198,6 +198,9 @@ def test_document_kinds_are_the_contract_notations():
         "affarsplan",
         "styrkort",
         "arsbokslut",
+        "namndbudget",
+        "intern_kontrollplan",
+        "beslut",
         "presentation",
         "annat",
     ]
