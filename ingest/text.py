@@ -17,10 +17,13 @@ from ingest.model import CELL_SEPARATOR, Block, BlockKind, IngestError, Reading
 from ingest.textforms import (
     cell_lines,
     drop_html_comments,
+    find_edge_furniture,
     find_page_furniture,
+    has_column_gap,
     html_page_number,
     is_numberish,
     join_cell_lines,
+    layout_rows,
     pipe_cells,
     read_pipe_row,
     split_front_matter,
@@ -194,6 +197,7 @@ MAX_LEVEL = 6
 # line break ends a paragraph unless it follows a short line (a title or name split over lines).
 UNWRAPPED_LINE = 100
 SHORT_LINE = 60
+UNWRAPPED_ENDED_SHARE = 0.5
 # A short line repeated this often after page gaps is a running header or footer.
 RUNNING_HEADER_MIN = 3
 RUNNING_HEADER_MAX_WORDS = 5
@@ -455,7 +459,7 @@ def _furniture_parts(line: _Line) -> list[str] | None:
     cells = pipe_cells(text)
     if cells is not None:
         texts = [strip_inline(part) for cell in cells for part in cell_lines(cell)]
-        return texts if any(not is_numberish(t) for t in texts) else None
+        return texts if any(not is_numberish(t) for t in texts) and "§" not in text else None
     if _ATX.match(text) or _BULLET.match(text) or _ENUM.match(text) or "§" in text:
         return None  # headings, list items and agenda items ("§ 12") are content even when repeated
     key = strip_inline(text)
@@ -469,15 +473,18 @@ def _is_pipe_separator(text: str) -> bool:
 
 
 def _drop_page_furniture(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
-    """Drop the headers and footers a conversion repeats at every page break, and number the pages there.
+    """Drop the headers and footers repeated on every page; in text without pages, number the pages too.
 
-    Only for text without pages (no form feeds or page markers): see ingest.textforms.find_page_furniture.
+    Text with pages (form feeds, page markers): the lines repeated at the pages' edges
+    (ingest.textforms.find_edge_furniture). Text without: the lines repeated in runs at page breaks, which
+    also give the page numbers (ingest.textforms.find_page_furniture).
     """
-    if any(line.page is not None for line in lines):
-        return lines, []
     blank = [not line.text.strip() or _is_pipe_separator(line.text) for line in lines]
     parts = [None if empty else _furniture_parts(line) for line, empty in zip(lines, blank, strict=True)]
-    found = find_page_furniture(parts, blank)
+    if any(line.page is not None for line in lines):
+        found = find_edge_furniture(parts, blank, [line.page for line in lines])
+    else:
+        found = find_page_furniture(parts, blank)
     if not found.drop:
         return lines, []
     log.debug("page furniture dropped: %s", found.furniture)
@@ -489,6 +496,50 @@ def _drop_page_furniture(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
             line = _Line("", line.page)
         kept.append(line)
     return kept, found.furniture
+
+
+LAYOUT_MIN_GAP_LINES = 3
+
+
+def _read_layout_columns(lines: list[_Line]) -> list[_Line]:
+    """In layout-preserving text (pdftotext -layout), turn lines set in columns into table rows.
+
+    A text is read so when at least LAYOUT_MIN_GAP_LINES lines hold a column gap (three or more spaces
+    between words). Each block of consecutive lines on one page that holds a gap is split into columns
+    (ingest.textforms.layout_rows); its rows are written as pipe rows, its other lines stay text.
+    """
+    gaps = sum(1 for line in lines if "\t" not in line.text and has_column_gap(line.text))
+    if gaps < LAYOUT_MIN_GAP_LINES:
+        return lines
+    out: list[_Line] = []
+    block: list[_Line] = []
+    for line in lines:
+        if block and (not line.text.strip() or line.page != block[-1].page):
+            out.extend(_layout_block(block))
+            block = []
+        if line.text.strip():
+            block.append(line)
+        else:
+            out.append(line)
+    out.extend(_layout_block(block))
+    return out
+
+
+def _layout_block(block: list[_Line]) -> list[_Line]:
+    if not any(has_column_gap(line.text) for line in block) or any(_is_pipe_row(line.text) for line in block):
+        return block
+    out = []
+    for line, cells in zip(block, layout_rows([line.text.rstrip() for line in block]), strict=True):
+        if cells is None:
+            out.append(line)
+        else:
+            row = "|".join(cell.replace("|", "\\|") for cell in cells)
+            out.append(_Line(f"|{row}|", line.page))
+    return out
+
+
+def _is_pipe_row(text: str) -> bool:
+    return pipe_cells(text.strip()) is not None
 
 
 def _drop_page_labels(lines: list[_Line]) -> list[_Line]:
@@ -596,7 +647,7 @@ class _ChunkReader:
         if self.paragraph:
             raw = _join_paragraph(self.paragraph)
             text = strip_furniture(strip_inline(raw)) if raw else ""
-            if text:
+            if any(ch.isalnum() for ch in text):  # a lone bullet glyph or dash is not a paragraph
                 draft = _Draft(BlockKind.PARAGRAPH, text, self.paragraph[0].page, raw=raw, alone=alone)
                 draft.lines = len(self.paragraph)
                 self.drafts.append(draft)
@@ -841,7 +892,7 @@ def _assign_tables(drafts: list[_Draft]) -> None:
             continue
         cells = [c for c in (draft.cells or []) if c]
         headerish = (
-            len(draft.cells or []) >= 2
+            len(cells) >= 2
             and all(len(c.split()) <= 6 and not c.endswith(".") for c in cells)
             and (all(is_header_cell(c) for c in cells) or repeated.get(draft.text, 0) >= 2)
         )
@@ -862,9 +913,17 @@ def _assign_tables(drafts: list[_Draft]) -> None:
 
 
 def _is_unwrapped(lines: list[_Line]) -> bool:
-    """Return whether lines are whole paragraphs (not wrapped at a fixed width): several are very long."""
-    long = sum(1 for line in lines if len(line.text) > UNWRAPPED_LINE and "\t" not in line.text)
-    return long >= 3
+    """Return whether lines are whole paragraphs (not wrapped at a fixed width): several are very long, and
+    most of those end a sentence (a text wrapped at a wide width breaks its long lines mid-sentence)."""
+    long = [
+        text
+        for line in lines
+        if len(text := re.sub(r"\s+", " ", line.text.strip())) > UNWRAPPED_LINE
+        and "\t" not in line.text
+        and not _is_pipe_row(text)
+    ]
+    ended = sum(1 for text in long if text.endswith((".", "!", "?", ":", ";", ")", "”", '"')))
+    return len(long) >= 3 and ended >= UNWRAPPED_ENDED_SHARE * len(long)
 
 
 def _breaks_after(previous: str, line: str) -> bool:
@@ -872,10 +931,12 @@ def _breaks_after(previous: str, line: str) -> bool:
     if previous.endswith("  ") or previous.rstrip().endswith("\\"):
         return False  # a markdown hard line break inside a paragraph
     previous = previous.strip()
-    if previous.endswith((".", "!", "?", ":", ";")) or len(previous) > SHORT_LINE:
+    if previous.endswith((".", "!", "?", ":", ";")):
         return True
-    if line[:1].islower():
-        return False  # the title or sentence goes on
+    if line[:1].islower() or previous.endswith((",", "-")) or previous.split()[-1] in _CONJUNCTIONS:
+        return False  # the sentence goes on: a paragraph's first line is never a heading of its own
+    if len(previous) > SHORT_LINE:
+        return True
     if len(line) > SHORT_LINE or _is_caps(previous) != _is_caps(line):
         return True
     return line.endswith((".", "!", "?")) and len(line.split()) >= 4  # a sentence after a short title line
@@ -926,11 +987,13 @@ def parse_text(raw: str, markdown: bool) -> Reading:
     if use_markdown:
         lines = _unquote(lines)
     lines = _read_cell_boxes(lines)
+    if not markdown and not atx_mode:
+        lines = _read_layout_columns(lines)
     lines, furniture = _drop_page_furniture(lines)
     lines = _drop_page_labels(lines)
     toc, lines = _extract_toc(lines)
-    lines, running = _drop_running_headers(lines)
-    furniture += [text for text in running if text not in furniture]
+    if not furniture:  # the older rule: short lines repeated after page gaps (a logo such as "FINSPÅNG")
+        lines, furniture = _drop_running_headers(lines)
     unwrapped = _is_unwrapped(lines)
     drafts: list[_Draft] = []
     for chunk in _chunks(lines):

@@ -32,6 +32,10 @@ FURNITURE_MIN_REPEATS = 3
 # A line is furniture when it stands in this share of the runs of repeated lines (the page breaks).
 FURNITURE_RUN_SHARE = 0.4
 _MIN_KEY_LETTERS = 4
+# Running headers and footers of paged text: among the first or last EDGE_LINES lines of EDGE_PAGE_SHARE of
+# the pages.
+EDGE_LINES = 4
+EDGE_PAGE_SHARE = 0.5
 _NUMBERISH_MAX_CHARS = 24
 
 
@@ -185,8 +189,10 @@ def _canonical_keys(keys: Counter[str]) -> dict[str, str]:
             if long == short or len(long_words) != len(short_words) or keys[long] < keys[short]:
                 continue
             pairs = list(zip(short_words, long_words, strict=True))
-            if all(a == b for a, b in pairs[:-1]) and len(pairs[-1][0]) >= 3 and pairs[-1][1].startswith(
-                pairs[-1][0]
+            if (
+                all(a == b for a, b in pairs[:-1])
+                and len(pairs[-1][0]) >= 3
+                and pairs[-1][1].startswith(pairs[-1][0])
             ):
                 mapping[short] = long
     return mapping
@@ -243,28 +249,11 @@ def find_page_furniture(parts: Sequence[list[str] | None], blank: Sequence[bool]
     furniture; a line is furniture when all its parts are furniture, numbers, or words of furniture (a
     letterhead written in another order). Each run holding furniture is a page break.
     """
-    keys: list[list[str] | None] = []
-    counts: Counter[str] = Counter()
-    for line_parts, empty in zip(parts, blank, strict=True):
-        line_keys = None if empty else _line_keys(line_parts)
-        keys.append(line_keys)
-        if line_keys is not None and len(line_keys) == 1:
-            counts.update(k for k in line_keys if k)
-    canonical = _canonical_keys(counts)
-    merged: Counter[str] = Counter()
-    for key, n in counts.items():
-        merged[canonical.get(key, key)] += n
-    keys = [[canonical.get(k, k) for k in ks] if ks is not None else None for ks in keys]
+    keys, merged = _keyed(parts, blank)
     repeated = {k for k, n in merged.items() if n >= FURNITURE_MIN_REPEATS}
-
-    def member(ks: list[str] | None, allowed: set[str], words: set[str]) -> bool:
-        if not ks:
-            return False
-        return all(k == "" or k in allowed or (bool(words) and set(k.split()) <= words) for k in ks)
-
     runs = [
         run
-        for run in _runs([member(ks, repeated, set()) for ks in keys], blank)
+        for run in _runs([_member(ks, repeated, set()) for ks in keys], blank)
         if sum(1 for i in run if any(k in repeated for k in keys[i] or [])) >= 2
     ]
     if len(runs) < FURNITURE_MIN_REPEATS:
@@ -277,7 +266,7 @@ def find_page_furniture(parts: Sequence[list[str] | None], blank: Sequence[bool]
     if not furniture:
         return PageFurniture()
     words = {w for k in furniture for w in k.split()}
-    members = [member(ks, furniture, words) for ks in keys]
+    members = [_member(ks, furniture, words) for ks in keys]
     content = [not empty and not m for m, empty in zip(members, blank, strict=True)]
     first_content = next((i for i, c in enumerate(content) if c), len(content))
     last_content = max((i for i, c in enumerate(content) if c), default=-1)
@@ -292,14 +281,137 @@ def find_page_furniture(parts: Sequence[list[str] | None], blank: Sequence[bool]
             continue
         result.drop.update(run)
         breaks.append(run[0])
-    seen: dict[str, str] = {}  # each furniture line once, as written in its fullest form (with its date)
-    for i in sorted(result.drop):
-        for k, text in zip(keys[i] or [], [p for p in parts[i] or [] if p.strip()], strict=False):
-            if k in furniture and len(text.strip()) > len(seen.get(k, "")):
-                seen[k] = text.strip()
-    result.furniture = list(seen.values())
+    result.furniture = _written_forms(result.drop, keys, parts, furniture)
     result.pages = _pages_from_breaks(len(parts), breaks, content)
     return result
+
+
+def _keyed(
+    parts: Sequence[list[str] | None], blank: Sequence[bool]
+) -> tuple[list[list[str] | None], Counter[str]]:
+    """The keys of every line (abbreviations mapped to their full form) and how often each stands alone."""
+    keys: list[list[str] | None] = []
+    counts: Counter[str] = Counter()
+    for line_parts, empty in zip(parts, blank, strict=True):
+        line_keys = None if empty else _line_keys(line_parts)
+        keys.append(line_keys)
+        if line_keys is not None and len(line_keys) == 1:
+            counts.update(k for k in line_keys if k)
+    canonical = _canonical_keys(counts)
+    merged: Counter[str] = Counter()
+    for key, n in counts.items():
+        merged[canonical.get(key, key)] += n
+    keys = [[canonical.get(k, k) for k in ks] if ks is not None else None for ks in keys]
+    return keys, merged
+
+
+def _member(ks: list[str] | None, allowed: set[str], words: set[str]) -> bool:
+    """Whether a line is all furniture: allowed keys, numbers, or (given ``words``) words of furniture."""
+    if not ks:
+        return False
+    return all(k == "" or k in allowed or (bool(words) and set(k.split()) <= words) for k in ks)
+
+
+def _written_forms(
+    drop: set[int], keys: list[list[str] | None], parts: Sequence[list[str] | None], furniture: set[str]
+) -> list[str]:
+    """Each furniture line once (first dropped first), in its most frequent written form."""
+    forms: dict[str, Counter[str]] = {}
+    for i in sorted(drop):
+        for k, text in zip(keys[i] or [], [p for p in parts[i] or [] if p.strip()], strict=False):
+            if k in furniture:
+                forms.setdefault(k, Counter())[text.strip()] += 1
+    return [counts.most_common(1)[0][0] for counts in forms.values()]
+
+
+def find_edge_furniture(
+    parts: Sequence[list[str] | None], blank: Sequence[bool], pages: Sequence[int | None]
+) -> PageFurniture:
+    """Find the running headers and footers of a text with known pages (form feeds), by repetition.
+
+    A key among the first or last EDGE_LINES lines of at least half the pages (and of at least two) is
+    furniture; each page loses the furniture lines (and page numbers) that open and close it.
+    """
+    keys, _ = _keyed(parts, blank)
+    by_page: dict[int, list[int]] = {}
+    for i, (page, empty) in enumerate(zip(pages, blank, strict=True)):
+        if not empty and page is not None:
+            by_page.setdefault(page, []).append(i)
+    if len(by_page) < FURNITURE_MIN_REPEATS:
+        return PageFurniture()
+    at_edges: Counter[str] = Counter()
+    for lines in by_page.values():
+        edge = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+        at_edges.update({k for i in edge for k in keys[i] or [] if k})
+    threshold = max(2, EDGE_PAGE_SHARE * len(by_page))
+    furniture = {k for k, n in at_edges.items() if n >= threshold}
+    if not furniture:
+        return PageFurniture()
+    words = {w for k in furniture for w in k.split()}
+    result = PageFurniture()
+    for lines in by_page.values():
+        for order in (lines, lines[::-1]):
+            for i in order:
+                if not _member(keys[i], furniture, words):
+                    break
+                result.drop.add(i)
+    result.furniture = _written_forms(result.drop, keys, parts, furniture)
+    return result
+
+
+# --- layout-preserving text (pdftotext -layout): columns set apart by runs of spaces
+
+_SEGMENT = re.compile(r"\S+(?: {1,2}\S+)*")
+_COLUMN_GAP = re.compile(r"\S {3,}\S")
+COLUMN_TOLERANCE = 2
+
+
+def has_column_gap(line: str) -> bool:
+    """Return whether a line holds a gap of three or more spaces between words (a column boundary)."""
+    return bool(_COLUMN_GAP.search(line.rstrip()))
+
+
+def layout_rows(block: Sequence[str]) -> list[list[str] | None]:
+    """Split a block of consecutive layout lines into cells at their column gaps.
+
+    A block with fewer than two lines with gaps is text (None for every line). Otherwise column starts are
+    the starts of the text segments of the lines with gaps, clustered within COLUMN_TOLERANCE characters
+    and kept when two lines start a segment there; every line from the first line with a gap on is a row
+    with one cell per column (a segment goes to the nearest column), the lines before it stay text.
+    """
+    gapped = [has_column_gap(line) for line in block]
+    if sum(gapped) < 2:
+        return [None] * len(block)
+    segments = [[(m.start(), m.group()) for m in _SEGMENT.finditer(line)] for line in block]
+    columns = _column_starts([segs for segs, gap in zip(segments, gapped, strict=True) if gap])
+    if len(columns) < 2:
+        return [None] * len(block)
+    first = gapped.index(True)
+    rows: list[list[str] | None] = [None] * first
+    for segs in segments[first:]:
+        cells = [""] * len(columns)
+        for start, text in segs:
+            column = min(range(len(columns)), key=lambda c: abs(columns[c] - start))
+            cells[column] = f"{cells[column]} {text}".strip()
+        rows.append(cells)
+    return rows
+
+
+def _column_starts(lines: list[list[tuple[int, str]]]) -> list[int]:
+    """Cluster the segment starts of lines into column starts supported by at least two lines."""
+    starts = sorted({start for segs in lines for start, _ in segs})
+    clusters: list[list[int]] = []
+    for start in starts:
+        if clusters and start - clusters[-1][-1] <= COLUMN_TOLERANCE:
+            clusters[-1].append(start)
+        else:
+            clusters.append([start])
+    columns = []
+    for cluster in clusters:
+        support = sum(1 for segs in lines if any(cluster[0] <= s <= cluster[-1] for s, _ in segs))
+        if support >= 2 or not columns:
+            columns.append(cluster[0])
+    return columns
 
 
 def _pages_from_breaks(n: int, breaks: list[int], content: list[bool]) -> list[int]:
