@@ -193,12 +193,18 @@ def fill_tables(raw_page: RawPage, fragments: list[TableFragment]) -> list[Char]
             outside.append(char)
     for fragment in fragments:
         fragment.bold_rows = []
+        taken: set[int] = set()  # where cell boxes overlap, a character belongs to the first cell only
         for row in fragment.rows:
             row_bold = True
             for cell in row:
                 if cell is None:
                     continue
-                chars = [c for c in raw_page.chars if _inside(c, cell.x0, cell.top, cell.x1, cell.bottom)]
+                chars = [
+                    c
+                    for c in raw_page.chars
+                    if id(c) not in taken and _inside(c, cell.x0, cell.top, cell.x1, cell.bottom)
+                ]
+                taken.update(id(c) for c in chars)
                 lines = sorted(build_lines(chars, raw_page.number), key=lambda line: (line.top, line.x0))
                 cell.text = join_lines([line.text for line in lines])
                 if any(not line.bold for line in lines):

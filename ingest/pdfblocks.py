@@ -247,11 +247,64 @@ def _assign_levels(headings: list[tuple[Block, HeadingStyle]]) -> None:
             block.level = style_level[style.key()]
 
 
+def _compatible(a: str, b: str) -> bool:
+    """Whether two cells of one row can be one cell: one is empty, or both hold the same words."""
+    return not a or not b or (a == b and sum(ch.isalpha() for ch in a) >= 4)
+
+
+def compact_columns(rows: list[list[str]]) -> list[list[str]]:
+    """Merge the slivers of a ruling grid into the table's real columns.
+
+    Where a table's rules do not line up from row to row, the table finder cuts it into many thin columns,
+    and each row's text lands in a different sliver. Columns empty in every row are dropped, and a column is
+    merged into its left neighbour when no row has different text in both (a cell split across slivers).
+    """
+    width = max((len(row) for row in rows), default=0)
+    grid = [row + [""] * (width - len(row)) for row in rows]
+    columns = [[row[j] for row in grid] for j in range(width) if any(row[j] for row in grid)]
+    merged: list[list[str]] = []
+    for column in columns:
+        if merged and all(_compatible(a, b) for a, b in zip(merged[-1], column, strict=True)):
+            merged[-1] = [a or b for a, b in zip(merged[-1], column, strict=True)]
+        else:
+            merged.append(column)
+    return [[column[i] for column in merged] for i in range(len(grid))] if merged else [[] for _ in grid]
+
+
+def join_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Join a row that only continues one cell of the row above (a wrapped line the grid cut off) to it.
+
+    Such a row has one non-empty cell, under a non-empty cell of a row with two or more filled cells, and its
+    text carries on the sentence (it starts in lower case).
+    """
+    out: list[list[str]] = []
+    for row in rows:
+        filled = [j for j, text in enumerate(row) if text]
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and len(filled) == 1
+            and len(previous) == len(row)
+            and sum(1 for text in previous if text) >= 2
+            and previous[filled[0]]
+            and row[filled[0]][:1].islower()
+            and not LIST_MARKER.match(row[filled[0]])
+            and not _SENTENCE_END.search(previous[filled[0]])
+        ):
+            j = filled[0]
+            previous[j] = join_lines([previous[j], row[j]])
+            continue
+        out.append(list(row))
+    return out
+
+
 def _table_blocks(fragment: TableFragment, table_id: int) -> list[Block]:
-    """Rows of one table fragment, tagged with the logical table it belongs to."""
+    """Rows of one table fragment (its columns compacted), tagged with the logical table it belongs to."""
     blocks: list[Block] = []
-    for i, row in enumerate(fragment.rows):
-        cells = [cell.text if cell is not None else "" for cell in row]
+    texts = join_wrapped_rows(
+        compact_columns([[cell.text if cell else "" for cell in row] for row in fragment.rows])
+    )
+    for i, cells in enumerate(texts):
         if not any(cells):
             continue
         header = bool(fragment.bold_rows and i < len(fragment.bold_rows) and fragment.bold_rows[i] and i == 0)
