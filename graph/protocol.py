@@ -32,18 +32,26 @@ _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)?"
 _PARTY = rf"\((?P<party>[{_UPPER}][{_UPPER}{_LOWER}]{{0,4}})\)"
 _TIME = r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?![\d])"
 _TIME_PLAIN = r"(?<![\d.:])(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d])"
+# A diarienummer: an optional series prefix ("KS", "KFKS", "BUN", "Bun"), then year and number in either
+# order with "/", ":", "." or "-" ("2018/1071", "2020:336", "249/2014", "2011/293-251"). After a label
+# ("Dnr") any prefix goes; unlabelled, the prefix must be in capitals ("KFKS 2018/3", "BUN/2023:56") or glued
+# to the number by "/" ("Bun/2023:56"), so that "Budget 2021/22" is not read as one.
+_DNR_NUMBER = r"\d{1,4}(?:[/.:-]\d{1,6}){1,3}"
 _DNR_CORE = (
-    rf"(?:[{_UPPER}]{{1,6}}\d{{0,4}}(?:[\s./-]|(?=\d)))?\d{{1,4}}(?:[/.:-]\d{{1,6}}){{1,3}}"
-    rf"(?:[\s.-][{_UPPER}]{{2,6}}(?![\w]))?"
+    rf"(?:[{_UPPER}][{_UPPER}{_LOWER}]{{0,5}}\d{{0,4}}(?:[\s./-]|(?=\d)))?{_DNR_NUMBER}"
+    rf"(?:[\s.-][{_UPPER}]{{2,6}}(?![\w-]))?"
 )
+_DNR_UNLABELLED = (
+    rf"(?:[{_UPPER}]{{1,6}}\d{{0,4}}[\s./-]?|[{_UPPER}][{_UPPER}{_LOWER}]{{1,5}}/)\d{{2,4}}[/.:-]\d{{1,6}}"
+    rf"(?:[/.:-]\d{{1,6}})*"
+)
+# A filing code written after the diarienummer ("Bun/2020:336   681"): not part of the number.
+_FILING_CODE = r"(?:\s+\d{1,4}(?:\.\d{1,3}){0,3})?"
 _DNR_LABEL = r"(?:Dnr|DNR|Dnr\.|Diarienr\.?|Diarienummer|Ärendenummer|Ärendenr\.?|Diarie-nr)\s*[:.]?\s*"
 _DNR_LABELLED = re.compile(rf"{_DNR_LABEL}(?P<dnr>{_DNR_CORE})")
-_DNR_BARE = re.compile(
-    rf"^(?P<dnr>[{_UPPER}]{{1,6}}\d{{0,4}}[\s./-]?\d{{2,4}}[/.:-]\d{{1,6}}(?:[/.:-]\d{{1,6}})*)\s+"
-)
-_DNR_ALONE = re.compile(
-    rf"(?P<dnr>[{_UPPER}]{{1,6}}\d{{0,4}}[\s./-]?\d{{2,4}}[/.:-]\d{{1,6}}(?:[/.:-]\d{{1,6}})*)"
-)
+_DNR_BARE = re.compile(rf"^(?P<dnr>{_DNR_UNLABELLED}){_FILING_CODE}\s+")
+_DNR_ALONE = re.compile(rf"(?P<dnr>{_DNR_UNLABELLED}){_FILING_CODE}")
+_DNR_TRAILING = re.compile(rf"\s+(?:{_DNR_LABEL})?(?P<dnr>{_DNR_UNLABELLED}){_FILING_CODE}\s*$")
 _DECISION_ATT = re.compile(r"(?<![\w-])(?:Beslut|BESLUT)\s*:?(?=\s+att\s)")
 _DNR_PAREN = re.compile(rf"\s*\((?:{_DNR_LABEL})?(?P<dnr>{_DNR_CORE})\)\s*$")
 _STRONG_ITEM = re.compile(r"(?:(?<=[.!?])\s+|^)(?=§\s*\d{1,4}\s+(?:Dnr|DNR|Diarienummer)\b)")
@@ -95,6 +103,7 @@ class Meeting:
     char_start: int = 0
     char_end: int = 0
     page: int | None = None
+    quoted: bool = False  # a protocol extract quoted inside another document (a memo)
 
 
 # --- the lexicon
@@ -278,8 +287,8 @@ def _decision_label(text: str, position: int) -> tuple[int, str, str] | None:
 
 
 def _split_block(index: int, block: Block, pattern: re.Pattern[str], item: bool) -> list[_Segment]:
-    """Split one block at the labels it holds."""
-    text = block.text
+    """Split one block at the labels it holds (Markdown remnants blanked out)."""
+    text = _blank_markup(block.text)
     lex = _lexicon()
     cuts: list[tuple[int, int, str, str, str | None]] = []  # start, end of label, kind, label, body
     for match in pattern.finditer(text):
@@ -291,7 +300,8 @@ def _split_block(index: int, block: Block, pattern: re.Pattern[str], item: bool)
         cuts.append((start, match.end("label"), lex.kinds.get(label.casefold(), "other"), label, None))
     if item:
         for start in [m.start() for m in re.finditer(rf"(?<!\S)[{_UPPER}]", text)]:
-            previous = text[:start].split()[-1].casefold() if start else ""
+            before = text[:start].split()
+            previous = before[-1].casefold() if before else ""
             if not _boundary_ok(text, start) and previous in lex.function_words:
                 continue  # "enligt kommunstyrelsens beslut": a reference, not a heading
             found = _decision_label(text, start)
@@ -352,6 +362,8 @@ class ItemHeader:
     number: str
     dnr: str | None
     title: str | None
+    toc: bool = False  # a table of contents entry ("§ 12 Skolskjuts ....... 7")
+    continued: bool = False  # a continuation page ("§ 12 (forts.)")
 
 
 def _clean_title(title: str | None) -> tuple[str | None, str | None]:
@@ -360,7 +372,7 @@ def _clean_title(title: str | None) -> tuple[str | None, str | None]:
         return None, None
     title = re.sub(r"\s+", " ", title).strip()
     dnr = None
-    match = re.match(rf"^{_DNR_LABEL}(?P<dnr>{_DNR_CORE})", title)
+    match = re.match(rf"^{_DNR_LABEL}(?P<dnr>{_DNR_CORE}){_FILING_CODE}", title)
     if match:
         dnr, title = match.group("dnr"), title[match.end() :]
     else:
@@ -373,22 +385,67 @@ def _clean_title(title: str | None) -> tuple[str | None, str | None]:
             dnr = match.group("dnr")
             title = (title[: match.start()] + " " + title[match.end() :]).strip()
         else:
-            match = _DNR_PAREN.search(title)
+            match = _DNR_PAREN.search(title) or _DNR_TRAILING.search(title)
             if match:
                 dnr, title = match.group("dnr"), title[: match.start()]
     title = title.strip(" \t–—-,:;")
     return title or None, dnr.strip() if dnr else None
 
 
+_MARKUP = re.compile(r"\*\*|__|<br\s*/?>|<!--.*?-->", re.IGNORECASE)
+_LEAD_MARK = re.compile(r"(?:#{1,6}\s+|[-•*\uf0b7]\s+)+")
+# A body named before the paragraph sign ("BUN § 16", "Kommunstyrelsen § 45"): read only when a diarienummer
+# follows, so that a reference alone in a list ("KF § 23") is no item.
+_BODY_PREFIX = re.compile(
+    rf"^(?:[{_UPPER}]{{2,8}}|[{_UPPER}][\w-]*(?:\s+(?:och\s+)?[\w-]+){{0,3}})\s+(?=§\s*\d)"
+)
+# A table of contents entry ends with its page ("§ 12 Skolskjuts ....... 7", "§129\tMeddelanden\t\t5").
+_TOC_PAGE = re.compile(r"(?:\s*[.…·_]{4,}\s*|\t+\s*|\s{3,})(?:\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?\s*$")
+_FORTS = re.compile(r"(?:^|[,\s]+)\(?\s*(?:forts\.?|fortsättning|fortsätter)\s*\)?\.?\s*$", re.IGNORECASE)
+
+
+def _blank_markup(text: str) -> str:
+    """Markdown and HTML remnants ("## **Beslut**", "<br>") turned into as many spaces: offsets stay put."""
+    text = _MARKUP.sub(lambda m: " " * len(m.group()), text)
+    lead = re.match(r"^\s*", text)
+    start = lead.end() if lead else 0
+    marks = _LEAD_MARK.match(text, start)
+    return text[:start] + " " * (marks.end() - start) + text[marks.end() :] if marks else text
+
+
+def unmark(text: str) -> str:
+    """Take Markdown and HTML remnants out of a line ("## **§ 12**", "Meddelanden<br>")."""
+    return _blank_markup(text).strip()
+
+
+def _toc_entry(text: str) -> tuple[str, bool]:
+    """Cut a table-of-contents page reference off a header line: (text, whether it was one)."""
+    stripped = text.rstrip()
+    match = _TOC_PAGE.search(stripped)
+    if not match or not match.group().strip(" \t"):
+        return stripped, False
+    if _DNR_TRAILING.search(stripped) and not re.search(r"[.…·_]{4,}", match.group()):
+        return stripped, False  # "Bun/2020:336   681": a filing code, not a page
+    return stripped[: match.start()], True
+
+
 def item_header(text: str) -> ItemHeader | None:
-    """Parse an agenda-item header at the start of a text ("§ 23 Title", "§23", OCR "Bos 152 Dnr ...")."""
-    stripped = text.strip()
+    """Parse an agenda-item header at the start of a text ("§ 23 Title", "BUN § 16 BUN/2023:56", "§23")."""
+    stripped = unmark(text)
+    prefix = _BODY_PREFIX.match(stripped)
+    if prefix:
+        rest = item_header(stripped[prefix.end() :])
+        return rest if rest is not None and rest.dnr else None
     if stripped.startswith("§§"):
         return None
+    stripped, toc = _toc_entry(stripped)
     parsed = parse_item_header(stripped)
     if parsed is None:
         return None
     title = parsed.title
+    forts = bool(title and _FORTS.search(title))
+    if forts and title:
+        title = _FORTS.sub("", title).strip() or None
     if parsed.dnr is None:
         if title and not re.match(rf"^(?:[{_UPPER}0-9\"”«(]|{_DNR_LABEL})", title):
             return None  # "§ 5 i kommunallagen", "§ 23–27"
@@ -398,7 +455,7 @@ def item_header(text: str) -> ItemHeader | None:
     else:
         title, dnr = _clean_title(title)
         dnr = dnr or parsed.dnr.strip()
-    return ItemHeader(parsed.number, dnr, title)
+    return ItemHeader(parsed.number, dnr, title, toc=toc, continued=forts)
 
 
 # --- people
@@ -605,7 +662,7 @@ def _body_in_text(text: str) -> str | None:
         return body[0].upper() + body[1:]
     for match in re.finditer(r"[\w-]+", line):
         word = match.group()
-        if not lex.body_stem.search(word) or _is_title_word(word) or word.isupper() and len(word) < 4:
+        if not _names_body(word) or _is_title_word(word) or word.isupper() and len(word) < 4:
             continue
         if word.endswith("s") and not word.endswith("ss"):
             continue  # a genitive: "kommunstyrelsens ordförande"
@@ -615,6 +672,11 @@ def _body_in_text(text: str) -> str | None:
         body = line[start : match.end()]
         return body.capitalize() if body.isupper() else body[0].upper() + body[1:]
     return None
+
+
+def _names_body(word: str) -> bool:
+    """Whether a word names a body: its stem ends the word ("utbildningsnämnden", not "delegationsbeslut")."""
+    return bool(re.search(rf"(?:{_lexicon().body_stem.pattern})[a-zåäö]{{0,4}}$", word, re.IGNORECASE))
 
 
 def _name_start(line: str, position: int) -> int | None:
@@ -728,8 +790,8 @@ class _ItemState:
     start: int
     end: int
     level: int | None  # the header's heading level, None when it is a paragraph
-    parts: list[tuple[str | None, _Segment]] = field(default_factory=list)
     closed: bool = False
+    parts: list[tuple[str | None, _Segment]] = field(default_factory=list)
 
 
 def _sentences(text: str) -> list[str]:
@@ -838,27 +900,33 @@ def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
     header = state.header
     title, dnr = header.title, header.dnr
     parts = state.parts
-    # A header without a title: the title is the first short content part; "Dnr ..." parts give the dnr.
+    # A header without a title: the title is the first short content part (continued over the lines a PDF
+    # reader split it into); "Dnr ..." parts give the dnr.
     remaining: list[tuple[str | None, _Segment]] = []
     looking = title is None
+    title_open = False  # the title was read from content and may go on in the next part
+    title_heading = False
     for kind, segment in parts:
-        if kind is None and segment.kind is None and (looking or dnr is None):
+        if kind is None and segment.kind is None and (looking or dnr is None or title_open):
             text = segment.text
-            match = re.match(rf"^{_DNR_LABEL}(?P<dnr>{_DNR_CORE})", text) or _DNR_ALONE.fullmatch(text)
+            match = re.match(
+                rf"^{_DNR_LABEL}(?P<dnr>{_DNR_CORE}){_FILING_CODE}", text
+            ) or _DNR_ALONE.fullmatch(text)
             if match and dnr is None:
                 dnr = match.group("dnr").strip()
                 text = text[match.end() :].strip(" ,:;–-")
                 if not text:
                     continue
-            if (
-                looking
-                and len(text.split()) <= 20
-                and not re.search(r"[.!?]\s", text + " ")
-                and not remaining
-            ):
-                title, more = _clean_title(text)
+            if title_open and title and not remaining and _continues_title(title, text, title_heading):
+                title = f"{title} {unmark(text)}"
+                continue
+            title_open = False
+            if looking and not remaining and _is_title(text, segment.heading):
+                title, more = _clean_title(unmark(text))
                 dnr = dnr or more
                 looking = False
+                title_open = title is not None
+                title_heading = segment.heading
                 continue
             cut = _leading_title(text) if looking and not remaining and state.level is not None else None
             if cut:
@@ -866,6 +934,7 @@ def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
                 segment = _Segment(segment.block, segment.start + cut, segment.end, text[cut:].strip(), None)
         if kind is not None:
             looking = False
+        title_open = False
         remaining.append((kind, segment))
     if dnr is None:
         for _kind, segment in parts:
@@ -885,6 +954,38 @@ def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
         reservations=_reservations(remaining),
         disqualified=_disqualified(remaining),
     )
+
+
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:[a-zåäö]{1,3}\.){1,3}(?=\s|$)")
+_TITLE_WORDS = 20
+_HEADING_TITLE_WORDS = 40
+_FRAGMENT_WORDS = 6
+_OPEN_END = re.compile(
+    r"(?:[,–—-]|\b(?:och|eller|samt|för|av|med|till|om|i|på|inom|vid|från|mot|under|över))$"
+)
+
+
+def _is_sentence(text: str) -> bool:
+    """Whether a text holds a sentence end ("m.fl.", "bl.a." and "t.ex." are no ends)."""
+    return bool(re.search(r"[.!?](?:\s|$)", _ABBREVIATION.sub(" ", text.strip())))
+
+
+def _is_title(text: str, heading: bool) -> bool:
+    """Whether the first content part after a header without a title is the title: short, no sentence."""
+    words = len(text.split())
+    if heading:
+        return words <= _HEADING_TITLE_WORDS
+    return words <= _TITLE_WORDS and not re.search(r"[.!?]\s", _ABBREVIATION.sub(" ", text) + " ")
+
+
+def _continues_title(title: str, text: str, heading: bool) -> bool:
+    """Whether a part goes on with a title that a reader split over lines ("Detaljplan för" / "Norrby")."""
+    text = unmark(text)
+    if not text or _is_sentence(text) or len(title.split()) + len(text.split()) > _HEADING_TITLE_WORDS:
+        return False
+    if _OPEN_END.search(title) or re.match(r"^[a-zåäö0-9(–-]", text):
+        return True
+    return not heading and len(text.split()) <= _FRAGMENT_WORDS
 
 
 def _leading_title(text: str) -> int | None:
@@ -946,103 +1047,260 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
-    """Return the meeting recorded in a protocol or protocol excerpt; [] for a document that is not one."""
-    lex = _lexicon()
-    head_segments: list[_Segment] = []
-    states: list[_ItemState] = []
+def _logical_blocks(doc: ParsedDocument) -> list[tuple[int, Block]]:
+    """The blocks, a paragraph sign that the reader set apart from its number ("§" / "12") joined again."""
+    out: list[tuple[int, Block]] = []
+    blocks = doc.blocks
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            following is not None
+            and unmark(block.text) == "§"
+            and re.match(r"^\d{1,4}(?!\S)", unmark(following.text))
+        ):
+            text = doc.text[block.char_start : following.char_end]
+            if not text.startswith(block.text):
+                text = f"§ {following.text}"
+            heading = next((b for b in (block, following) if b.kind is BlockKind.HEADING), None)
+            kind = BlockKind.HEADING if heading else following.kind
+            level = heading.level if heading else None
+            merged = Block(kind, text, block.page, block.char_start, following.char_end, level=level)
+            if item_header(merged.text):
+                out.append((i, merged))
+                i += 2
+                continue
+        split_row = _split_row_header(block, following)
+        if split_row is not None:
+            out.append((i, split_row))
+            i += 2
+            continue
+        out.append((i, block))
+        i += 1
+    return out
+
+
+def _split_row_header(block: Block, following: Block | None) -> Block | None:
+    """A contents row whose paragraph sign and number fell into two rows ("§ | Meddelanden | 6", "118 |")."""
+    rows = (block.kind, following.kind if following else None)
+    if following is None or rows != (BlockKind.TABLE_ROW, BlockKind.TABLE_ROW):
+        return None
+    cells = block.text.split("\t")
+    below = following.text.split("\t")
+    if unmark(cells[0]) != "§" or not re.fullmatch(r"\d{1,4}", unmark(below[0])):
+        return None
+    text = "\t".join([f"§ {unmark(below[0])}", *cells[1:]])
+    merged = Block(block.kind, text, block.page, block.char_start, following.char_end)
+    return merged if item_header(merged.text) else None
+
+
+_EXTRACT_CUE = re.compile(
+    r"^(?:utdrag\s+ur\s+(?:sammanträdes|justerat\s+)?protokoll(?:et)?|protokollsutdrag|"
+    r"(?:sammanträdes)?protokoll\s*\(?\s*utdrag\s*\)?)(?![\w-])",
+    re.IGNORECASE,
+)
+_PROSE_WORDS = 12
+
+
+def _quote_start(logical: list[tuple[int, Block]]) -> int | None:
+    """Where a protocol extract quoted inside another document (a memo) begins, as a position in the list.
+
+    The document is not itself minutes: its running prose comes before the extract ("Utdrag ur protokoll",
+    "Protokollsutdrag"), and no item header precedes it.
+    """
+    prose = False
+    for position, (_index, block) in enumerate(logical):
+        text = unmark(block.text)
+        if _EXTRACT_CUE.match(text):
+            if not prose:
+                return None
+            later = any(item_header(b.text) for _, b in logical[position + 1 :])
+            return position if later else None
+        if item_header(block.text):
+            return None
+        if len(text.split()) >= _PROSE_WORDS and re.search(r"[.!?]", text):
+            prose = True
+    return None
+
+
+_ATTACHMENT = re.compile(
+    r"^(?:Bilaga|BILAGA)\s+(?:nr\.?\s*)?(?:\d{1,3}[a-z]?|[A-Z])(?:\s+(?:till|i)\s+.{0,80})?$"
+)
+
+
+@dataclass
+class _Walk:
+    """The state of one pass over a protocol's blocks: the head read so far and the items opened."""
+
+    head_segments: list[_Segment] = field(default_factory=list)
+    states: list[_ItemState] = field(default_factory=list)
+    current: _ItemState | None = None
     pending_dnr: str | None = None
-    running: set[str] = set()  # short lines of the head: repeated on later pages, they are page headers
-    for index, block in enumerate(doc.blocks):
-        positions = _header_positions(block)
-        pieces: list[tuple[int, int, bool]] = []  # (start, end, is header) within the block
-        cursor = 0
-        for position in positions:
-            if position > cursor:
-                pieces.append((cursor, position, False))
-            pieces.append((position, len(block.text), True))
-            cursor = len(block.text)
-        if cursor < len(block.text):
-            pieces.append((cursor, len(block.text), False))
-        for start, end, is_header in pieces:
-            sub = (
-                block
-                if (start, end) == (0, len(block.text))
-                else Block(
-                    block.kind,
-                    block.text[start:end],
-                    block.page,
-                    block.char_start + start,
-                    block.char_start + end,
-                    level=block.level,
-                )
-            )
+    running: set[str] = field(default_factory=set)  # short head lines: repeated later, they are page headers
+    attachment: bool = False  # inside an attachment (bilaga) after the items
+    last_page: int | None = None
+
+    def highest(self) -> int:
+        """The highest paragraph number of the items read in the body (not the table of contents)."""
+        body = [s.header.number for s in self.states if not s.header.toc]
+        numbers = [int(n) for n in body if n.isdigit()]
+        return max(numbers, default=-1)
+
+
+def _open_item(walk: _Walk, index: int, block: Block, sub: Block) -> None:
+    """An item header: open an item, continue one ("§ 12 (forts.)"), or skip it in an attachment."""
+    lex = _lexicon()
+    header = item_header(sub.text)
+    assert header is not None
+    title_end = _title_end(sub.text, header)
+    if title_end < len(sub.text):
+        header = item_header(sub.text[:title_end]) or header
+    number = int(header.number) if header.number.isdigit() else None
+    if walk.attachment and not header.toc and (number is None or number <= walk.highest()):
+        return  # "§ 3" of an attached regulation
+    walk.attachment = False
+    known = next(
+        (s for s in reversed(walk.states) if s.header.number == header.number and not s.header.toc), None
+    )
+    same = walk.current is not None and walk.current is known
+    plain = header.title is None and header.dnr is None and not header.toc
+    if known is not None and (header.continued or (same and plain)):
+        known.closed = False  # a continuation page
+        walk.current = known
+        state = known
+    else:
+        if header.dnr is None and walk.pending_dnr:
+            header.dnr = walk.pending_dnr
+        state = _ItemState(
+            header,
+            index,
+            sub.char_start,
+            sub.char_start + title_end,
+            block.level if block.kind is BlockKind.HEADING else None,
+            closed=header.toc,  # the rows under a contents entry are the contents, not the item
+        )
+        walk.states.append(state)
+        walk.current = state
+    walk.pending_dnr = None
+    if title_end < len(sub.text) and not state.closed:
+        rest = Block(sub.kind, sub.text[title_end:], sub.page, sub.char_start + title_end, sub.char_end)
+        _add_to_item(state, _split_block(index, rest, lex.item_labels, item=True))
+
+
+def _add_content(
+    walk: _Walk, logical: list[tuple[int, Block]], position: int, block: Block, sub: Block
+) -> None:
+    """A block (or part of one) that is not an item header: to the head, to the open item, or dropped."""
+    lex = _lexicon()
+    index = logical[position][0]
+    if walk.current is None:
+        walk.head_segments += _split_block(index, sub, lex.head_labels, item=False)
+        if len(sub.text.split()) <= _RUNNING_HEADER_WORDS:
+            walk.running.add(_norm(sub.text))
+        return
+    page_start = block.page is not None and block.page != walk.last_page
+    if _ATTACHMENT.match(unmark(sub.text)) and (page_start or block.kind is BlockKind.HEADING):
+        walk.current.closed = True  # an attachment begins
+        walk.attachment = True
+        return
+    state = walk.current
+    if state.closed:
+        return
+    only_dnr = _dnr_only(sub.text)
+    following = logical[position + 1][1] if position + 1 < len(logical) else None
+    if (
+        only_dnr
+        and following is not None
+        and item_header(following.text)
+        and (state.header.dnr or state.parts)
+    ):
+        walk.pending_dnr = only_dnr
+        return
+    if (
+        block.kind is BlockKind.HEADING
+        and state.level is not None
+        and (block.level or 1) < state.level
+        and not lex.item_labels.match(block.text)
+        and _decision_label(block.text, 0) is None
+    ):
+        state.closed = True  # an attached document begins
+        return
+    if _norm(sub.text) in walk.running:
+        return  # the protocol's page header repeated on a later page
+    _add_to_item(state, _split_block(index, sub, lex.item_labels, item=True))
+
+
+def _pieces(block: Block) -> list[tuple[Block, bool]]:
+    """A block cut at the item headers it holds: (part, is header)."""
+    positions = _header_positions(block)
+    cuts: list[tuple[int, int, bool]] = []
+    cursor = 0
+    for position in positions:
+        if position > cursor:
+            cuts.append((cursor, position, False))
+        cuts.append((position, len(block.text), True))
+        cursor = len(block.text)
+    if cursor < len(block.text):
+        cuts.append((cursor, len(block.text), False))
+    out: list[tuple[Block, bool]] = []
+    for start, end, is_header in cuts:
+        if (start, end) == (0, len(block.text)):
+            out.append((block, is_header))
+            continue
+        part = Block(
+            block.kind,
+            block.text[start:end],
+            block.page,
+            block.char_start + start,
+            block.char_start + end,
+            level=block.level,
+        )
+        out.append((part, is_header))
+    return out
+
+
+def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
+    """Return the meeting recorded in a protocol or protocol excerpt; [] for a document that is not one.
+
+    A protocol extract quoted inside another document (a memo) gives the quoted meeting, marked ``quoted``:
+    its head is read from the extract, never from the memo around it.
+    """
+    logical = _logical_blocks(doc)
+    quote = _quote_start(logical)
+    walk = _Walk()
+    for position in range(quote or 0, len(logical)):
+        index, block = logical[position]
+        for sub, is_header in _pieces(block):
             if is_header:
-                header = item_header(sub.text)
-                assert header is not None
-                title_end = _title_end(sub.text, header)
-                if title_end < len(sub.text):
-                    header = item_header(sub.text[:title_end]) or header
-                if header.dnr is None and pending_dnr:
-                    header.dnr = pending_dnr
-                pending_dnr = None
-                state = _ItemState(
-                    header,
-                    index,
-                    sub.char_start,
-                    sub.char_start + title_end,
-                    block.level if block.kind is BlockKind.HEADING else None,
-                )
-                states.append(state)
-                if title_end < len(sub.text):
-                    rest = Block(
-                        sub.kind, sub.text[title_end:], sub.page, sub.char_start + title_end, sub.char_end
-                    )
-                    _add_to_item(state, _split_block(index, rest, lex.item_labels, item=True))
-                continue
-            if not states:
-                head_segments += _split_block(index, sub, lex.head_labels, item=False)
-                if len(sub.text.split()) <= _RUNNING_HEADER_WORDS:
-                    running.add(_norm(sub.text))
-                continue
-            state = states[-1]
-            if state.closed:
-                continue
-            only_dnr = _dnr_only(sub.text)
-            if (
-                only_dnr
-                and index + 1 < len(doc.blocks)
-                and item_header(doc.blocks[index + 1].text)
-                and (state.header.dnr or state.parts)
-            ):
-                pending_dnr = only_dnr
-                continue
-            if (
-                block.kind is BlockKind.HEADING
-                and state.level is not None
-                and (block.level or 1) < state.level
-                and not lex.item_labels.match(block.text)
-                and _decision_label(block.text, 0) is None
-            ):
-                state.closed = True  # an attached document begins
-                continue
-            if _norm(sub.text) in running:
-                continue  # the protocol's page header repeated on a later page
-            _add_to_item(state, _split_block(index, sub, lex.item_labels, item=True))
-    items = _merge_items([_build_item(doc, state) for state in states])
-    head = _read_head(head_segments)
-    if not _is_protocol(doc, head.text, items):
+                _open_item(walk, index, block, sub)
+            else:
+                _add_content(walk, logical, position, block, sub)
+        walk.last_page = block.page
+    return _meeting(doc, walk, logical[quote][0] if quote is not None else None)
+
+
+def _meeting(doc: ParsedDocument, walk: _Walk, quote_block: int | None) -> list[Meeting]:
+    """The meeting of a finished walk, or [] when what was read is not minutes."""
+    states = walk.states
+    items = _merge_items([(_build_item(doc, state), state.header.toc) for state in states])
+    head = _read_head(walk.head_segments)
+    quoted = quote_block is not None
+    if not items or not (quoted or _is_protocol(doc, head.text, items)):
         return []
     for name, number in head.jav:
         for item in items:
             if item.number == number and name not in item.disqualified:
                 item.disqualified.append(name)
-    body = head.body or _body_from_items(states) or _metadata_body(doc)
-    first_block = 0 if head_segments else (items[0].block or 0)
+    body = head.body or _body_from_items(states) or (None if quoted else _metadata_body(doc))
+    if quoted:
+        first_block = quote_block or 0
+    else:
+        first_block = 0 if walk.head_segments else (items[0].block or 0)
     start = doc.blocks[first_block].char_start if doc.blocks else 0
     return [
         Meeting(
-            date=head.date or _furniture_date(doc),
+            date=head.date or (None if quoted else _furniture_date(doc) or _front_matter_date(doc)),
             body=body,
             place=head.place,
             start_time=head.start_time,
@@ -1053,6 +1311,7 @@ def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
             char_start=start,
             char_end=max(item.char_end for item in items),
             page=doc.blocks[first_block].page if doc.blocks else None,
+            quoted=quoted,
         )
     ]
 
@@ -1078,20 +1337,33 @@ def _add_to_item(state: _ItemState, segments: list[_Segment]) -> None:
         state.end = max(state.end, segment.end)
 
 
-def _merge_items(items: list[AgendaItem]) -> list[AgendaItem]:
-    """One item per paragraph number: a list of contents or a repeated header keeps the richest."""
-    by_number: dict[str, AgendaItem] = {}
+def _merge_items(items: list[tuple[AgendaItem, bool]]) -> list[AgendaItem]:
+    """One item per paragraph number: the item in the body wins over its table-of-contents entry (whose title
+    it may borrow); between repeated headers the richest is kept."""
+    by_number: dict[str, tuple[AgendaItem, bool]] = {}
     order: list[str] = []
-    for item in items:
+    for item, toc in items:
         known = by_number.get(item.number)
         if known is None:
-            by_number[item.number] = item
+            by_number[item.number] = (item, toc)
             order.append(item.number)
             continue
+        known_item, known_toc = known
+        if toc and not known_toc:
+            known_item.title = known_item.title or item.title
+            continue
+        if known_toc and not toc:
+            item.title = item.title or known_item.title
+            by_number[item.number] = (item, toc)
+            continue
         richness = (item.decision is not None, item.dnr is not None, item.char_end - item.char_start)
-        if richness > (known.decision is not None, known.dnr is not None, known.char_end - known.char_start):
-            by_number[item.number] = item
-    return [by_number[n] for n in order]
+        if richness > (
+            known_item.decision is not None,
+            known_item.dnr is not None,
+            known_item.char_end - known_item.char_start,
+        ):
+            by_number[item.number] = (item, toc)
+    return [by_number[n][0] for n in order]
 
 
 _GENERIC_BODIES = frozenset({"nämnden", "utskottet", "styrelsen", "förbundet", "beredningen", "rådet"})
@@ -1112,6 +1384,21 @@ def _body_from_items(states: list[_ItemState]) -> str | None:
 def _metadata_body(doc: ParsedDocument) -> str | None:
     body = doc.metadata.body
     return body if body and _lexicon().body_stem.search(body) else None
+
+
+_FRONT_MATTER_DATES = ("sammanträdesdatum", "mötesdatum", "datum", "date")
+
+
+def _front_matter_date(doc: ParsedDocument) -> str | None:
+    """The meeting date a Markdown conversion's front matter gives ("datum: 2023-10-24")."""
+    front = getattr(doc, "front_matter", None) or {}  # absent on documents read before readers kept it
+    for key in _FRONT_MATTER_DATES:
+        value = front.get(key)
+        if value:
+            date = _first_date(str(value))
+            if date:
+                return date
+    return None
 
 
 def _furniture_date(doc: ParsedDocument) -> str | None:

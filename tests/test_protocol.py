@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sys
 import tomllib
 from dataclasses import asdict
@@ -18,6 +19,7 @@ from graph.protocol import (
     meeting_times,
     parse_people,
 )
+from ingest.model import Block, BlockKind, ParsedDocument, assemble
 from ingest.reader import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +39,8 @@ def _project(meeting: Meeting) -> dict:
     data = asdict(meeting)
     for key in _SPAN_KEYS:
         data.pop(key)
+    if not data["quoted"]:
+        data.pop("quoted")  # written in a fixture only where the meeting is quoted inside another document
     for item in data["items"]:
         for key in _SPAN_KEYS:
             item.pop(key)
@@ -144,3 +148,144 @@ def test_score_protocol_counts_exact_numbers_and_dnr():
     score = score_protocol(other, meetings)
     assert (score["correct"], score["precision"], score["recall"]) == (0, 0.0, 0.0)
     assert score_protocol({"agenda_items": []}, [])["f1"] == 1.0
+
+
+# --- protocols given as the reader's blocks: the forms real minutes take, and odd input
+
+BLOCK_CASES = tomllib.loads((FIXTURES / "blocks.toml").read_text(encoding="utf-8"))["document"]
+_KINDS = {"p": BlockKind.PARAGRAPH, "li": BlockKind.LIST_ITEM, "row": BlockKind.TABLE_ROW}
+
+
+def _document(rows: list[list], front_matter: dict | None = None) -> ParsedDocument:
+    """A parsed document made of blocks given as [kind, text, page] (kind p, li, row, h1-h4)."""
+    blocks = []
+    for kind, text, page in rows:
+        if kind.startswith("h"):
+            blocks.append(Block(BlockKind.HEADING, text, page, level=int(kind[1:])))
+        else:
+            blocks.append(Block(_KINDS[kind], text, page, cells=text.split("\t") if kind == "row" else None))
+    text, pages = assemble(blocks)
+    doc = ParsedDocument("constructed.md", "text/markdown", "0", text, pages, blocks)
+    if front_matter:
+        doc.front_matter = dict(front_matter)
+    return doc
+
+
+def _none(value: str) -> str | None:
+    return value or None
+
+
+@pytest.mark.parametrize("case", BLOCK_CASES, ids=lambda c: c["name"])
+def test_protocol_forms(case):
+    meetings = extract_protocol(_document(case["blocks"], case.get("front_matter")))
+    assert len(meetings) == 1
+    meeting = meetings[0]
+    for key in ("date", "body"):
+        if key in case:
+            assert getattr(meeting, key) == _none(case[key]), key
+    assert meeting.quoted == case.get("quoted", False)
+    assert [item.number for item in meeting.items] == [item["number"] for item in case["items"]]
+    for item, expected in zip(meeting.items, case["items"], strict=True):
+        for key, value in expected.items():
+            assert getattr(item, key) == _none(value), (item.number, key)
+
+
+_ODD_TEXTS = [
+    "",
+    " ",
+    "\t",
+    "\t\t\t",
+    "\n",
+    "§",
+    "§§",
+    "§ ",
+    "§\t",
+    "§ 0",
+    "§ 99999",
+    "§ 1",
+    "§ 1 (forts.)",
+    "forts.",
+    "§ 1 Dnr",
+    "Dnr",
+    "Dnr KS",
+    "BUN §",
+    "BUN § 16",
+    "KS § 3 KS 2020/1",
+    "## **",
+    "**",
+    "<br>",
+    "<br><br>§ 2",
+    "- § 3",
+    "\uf0b7",
+    "Utdrag ur protokoll",
+    "Protokollsutdrag",
+    "Bilaga 1",
+    "Bilaga 1 till § 1",
+    "Beslut",
+    "\tBeslut",
+    " Kommunstyrelsens beslut",
+    "\t\tKommunstyrelsens beslut\t",
+    "Kommunstyrelsens",
+    "Justerandes sign",
+    "Sammanträdesdatum",
+    "Plats och tid",
+    "§ 5 ....................",
+    "..........",
+    "§\tTitel\t\t5",
+    "12\t\t\t",
+    "2023/12",
+    "Bun/2023:56 681",
+    "(forts.)",
+    "§ 1 Titel Bun/2020:1   610",
+    "Ä",
+    "é" * 300,
+    "§ 1 " + "ord " * 500,
+]
+
+
+@pytest.mark.parametrize("text", _ODD_TEXTS, ids=repr)
+def test_odd_blocks_never_crash(text):
+    """One odd block, alone, after a header, and in a table row: the extractor returns, never raises."""
+    for rows in (
+        [["p", text, 1]],
+        [["p", "§ 1 Dnr KS 2020/1 Titel", 1], ["p", text, 1], ["h2", "Beslut", 1], ["p", text, 2]],
+        [["row", f"{text}\t{text}", 1], ["row", text, 1], ["h1", text, 1], ["li", text, 2]],
+        [["p", text, 1], ["p", "§", 1], ["p", text, 1], ["p", "Utdrag ur protokoll", 2], ["p", text, 2]],
+    ):
+        _check_meetings(_document(rows))
+
+
+def test_random_protocols_never_crash():
+    """Protocol-like documents shuffled from real forms (seeded): no exception, and spans stay in the text."""
+    rng = random.Random(9)
+    pieces = _ODD_TEXTS + [
+        "Kommunstyrelsen",
+        "Sammanträdesdatum 2021-05-04",
+        "§ 7",
+        "§ 8 Dnr KS 2021/77 Budget",
+        "Beslut",
+        "Kommunstyrelsen beslutar att godkänna rapporten.",
+        "Yrkanden",
+        "Anna Berg (S) yrkar bifall.",
+        "Reservation",
+        "Jäv",
+        "Beslutet skickas till",
+        "Utdragsbestyrkande",
+        "Bilaga 2",
+        "§ 7 (forts.)",
+    ]
+    for _ in range(300):
+        rows = [
+            [rng.choice(["p", "p", "h2", "h3", "li", "row"]), rng.choice(pieces), rng.randint(1, 4)]
+            for _ in range(rng.randint(0, 25))
+        ]
+        rows.sort(key=lambda row: row[2])
+        _check_meetings(_document(rows))
+
+
+def _check_meetings(doc: ParsedDocument) -> None:
+    for meeting in extract_protocol(doc):
+        assert 0 <= meeting.char_start <= meeting.char_end <= len(doc.text)
+        for item in meeting.items:
+            assert item.number.isdigit()
+            assert 0 <= item.char_start <= item.char_end <= len(doc.text)
