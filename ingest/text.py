@@ -227,6 +227,7 @@ class _Draft:
     level: int | None = None
     toc: TocEntry | None = None
     alone: bool = False  # the only block of its chunk (a line between blank lines)
+    columns: bool = False  # written in columns (a gap of spaces between words: a label and its value)
     lines: int = 1
     table: int | None = None
     gap: int = 0  # blank lines before the block
@@ -649,6 +650,7 @@ class _ChunkReader:
             text = strip_furniture(strip_inline(raw)) if raw else ""
             if any(ch.isalnum() for ch in text):  # a lone bullet glyph or dash is not a paragraph
                 draft = _Draft(BlockKind.PARAGRAPH, text, self.paragraph[0].page, raw=raw, alone=alone)
+                draft.columns = any(has_column_gap(line.text) for line in self.paragraph)
                 draft.lines = len(self.paragraph)
                 self.drafts.append(draft)
             self.paragraph = []
@@ -766,7 +768,7 @@ def _is_caps(text: str) -> bool:
 def _heading_style(draft: _Draft, previous: _Draft | None, atx_mode: bool, toc: list[TocEntry]) -> str | None:
     """Decide whether a paragraph that stands alone between blank lines is a heading, and of what style."""
     text = draft.text.strip()
-    if not text or len(text) > 220 or draft.lines > 3:
+    if not text or len(text) > 220 or draft.lines > 3 or draft.columns:
         return None
     if toc and (entry := match_toc_entry(text, toc)) is not None:
         draft.toc = entry
@@ -877,6 +879,12 @@ def _join_split_headings(drafts: list[_Draft], toc: list[TocEntry]) -> list[_Dra
 # --- tables
 
 
+def _header_cells(cells: list[str]) -> bool:
+    """Return whether cells read as column headers: header words, beside years or terms ("Mål | 2024")."""
+    labels = [cell for cell in cells if not _LABEL_NUMBER.match(cell)]
+    return bool(labels) and all(is_header_cell(cell) for cell in labels)
+
+
 def _assign_tables(drafts: list[_Draft]) -> None:
     """Number the tables (consecutive rows; a header row starts a new table) and mark header rows."""
     repeated: dict[str, int] = {}  # a row repeated in several tables is their header
@@ -894,7 +902,7 @@ def _assign_tables(drafts: list[_Draft]) -> None:
         headerish = (
             len(cells) >= 2
             and all(len(c.split()) <= 6 and not c.endswith(".") for c in cells)
-            and (all(is_header_cell(c) for c in cells) or repeated.get(draft.text, 0) >= 2)
+            and (_header_cells(cells) or repeated.get(draft.text, 0) >= 2)
         )
         # A blank line ends a table; a page gap (2+ blank lines, perhaps around a running header) does not.
         if not previous_row or draft.gap == 1 or (rows_in_table > 0 and (headerish or draft.header)):

@@ -320,7 +320,7 @@ def _written_forms(
     for i in sorted(drop):
         for k, text in zip(keys[i] or [], [p for p in parts[i] or [] if p.strip()], strict=False):
             if k in furniture:
-                forms.setdefault(k, Counter())[text.strip()] += 1
+                forms.setdefault(k, Counter())[" ".join(text.split())] += 1
     return [counts.most_common(1)[0][0] for counts in forms.values()]
 
 

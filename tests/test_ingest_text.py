@@ -55,6 +55,8 @@ def test_parse_text(case):
     blocks, warnings = reading.blocks, reading.warnings + reading.notes
     if "furniture" in case:
         assert reading.furniture == case["furniture"]
+    if "front_matter" in case:
+        assert reading.front_matter == case["front_matter"]
     assert [(b.kind.value, b.text) for b in blocks] == [(e["kind"], e["text"]) for e in case["blocks"]]
     for block, expected in zip(blocks, case["blocks"], strict=True):
         for key in CHECKED:
