@@ -349,15 +349,19 @@ def _zone_title(view: _View, zone: list[Block], kind: str | None) -> str | None:
         text = _strip_labels(_clean(block.text)).strip(" :–-")
         if not text:
             continue
-        if text.casefold().rstrip(":") in _STOP_HEADINGS or text.endswith(":"):
+        label = form_label(text)
+        in_title = label is not None and DOCUMENT_KINDS[label].in_title
+        stop = text.casefold().rstrip(":") in _STOP_HEADINGS or text.endswith(":")
+        if label is not None and not in_title and parts and (_is_caps(text) or not stop):
+            parts, after_heading = [], False  # what stood above the form label was a letterhead
+            continue
+        if stop:
             break
         if _YEARS.fullmatch(text):
             if parts:
                 parts.append(text)
                 break
             continue
-        label = form_label(text)
-        in_title = label is not None and DOCUMENT_KINDS[label].in_title
         letterhead = _is_letterhead(text) and not in_title and (not parts or not _is_caps(text))
         skip = (
             _is_meta_line(text)
@@ -408,9 +412,10 @@ _ORG_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?i:kommunalförbundet){_SEP}(?P<name>{_NAME})\b"), "Kommunalförbundet {name}"),
     (re.compile(rf"(?<![{_LETTER}-])(?P<name>{_TWO_WORD}){_SEP}(?P<word>(?i:kommun|stad))(?:s)?\b"),
      "{name} {word}"),
-    # "Nackas kommunala skolor": a place's genitive before the adjective (graph/organisations.py resolves it)
-    (re.compile(rf"(?<![{_LETTER}-])(?P<name>{_TWO_WORD}s)\s+(?i:kommunala|kommunalt)\b"), "{name} kommun"),
 ]
+# "Nackas kommunala skolor": a place's genitive before the adjective (graph/organisations.py resolves it).
+_GENITIVE_ORG = re.compile(rf"(?<![{_LETTER}-])(?P<name>{_TWO_WORD}s)\s+(?i:kommunala|kommunalt)\b")
+_ORG_PATTERNS.append((_GENITIVE_ORG, "{name} kommun"))
 
 
 def _is_letterhead(text: str) -> bool:
@@ -449,6 +454,8 @@ def _inside_longer(view: _View, match: re.Match[str]) -> bool:
 def _organisation(view: _View) -> str | None:
     """The organisation with the most weight: early, at a block's start, in a short block or in capitals."""
     scores: dict[str, float] = {}
+    genitive_only: set[str] = set()
+    named: set[str] = set()
     first_seen: dict[str, int] = {}
     labels: dict[str, str] = {}
     for pattern, template in _ORG_PATTERNS:
@@ -468,11 +475,20 @@ def _organisation(view: _View) -> str | None:
             if _is_caps(match.group(0)):
                 weight += 2
             key = label.casefold()
+            if pattern is _GENITIVE_ORG:
+                genitive_only.add(key)
+            else:
+                genitive_only.discard(key)
+                named.add(key)
             scores[key] = scores.get(key, 0) + weight
             first_seen[key] = min(first_seen.get(key, match.start()), match.start())
             labels.setdefault(key, label)
     if not scores:
         return None
+    for key in genitive_only - named:  # "Nackas kommun" (from "Nackas kommunala") is "Nacka kommun" if named
+        base = re.fullmatch(r"(.+)s (kommun|stad)", key)
+        if base and f"{base.group(1)} {base.group(2)}" in scores:
+            scores[f"{base.group(1)} {base.group(2)}"] += scores.pop(key)
     # A place name alone in a letterhead ("FINSPÅNG") strengthens the municipality it names.
     for block in view.head_blocks():
         clean = _clean(block.text)
@@ -545,24 +561,42 @@ def _is_person(text: str) -> bool:
     return 2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:].islower() for w in words)
 
 
+_SIGNED_UNIT = re.compile(
+    rf"(?<![{_LETTER}])[{_LETTER}]*(?i:{_words(_ROLE_ENDINGS)})\s+"
+    rf"(?P<unit>[{_UPPER}][{_LOWER}-]+(?:\s+[{_LOWER}][{_LOWER}-]+){{0,3}})(?![{_LETTER}])(?P<next>\s+[{_UPPER}])?"
+)
+
+
+def _signed_unit(line: str) -> str | None:
+    """The unit after a role in a signature line ("Produktionsdirektör Välfärd skola"), not a person."""
+    for m in _SIGNED_UNIT.finditer(line):
+        unit = m.group("unit")
+        if not unit[0].isupper():
+            continue
+        if len(unit.split()) == 1 and m.group("next") and m.group("next").strip():
+            continue  # "Skolchef Anna Svensson": a first name, not a unit
+        return unit
+    return None
+
+
 def _signature_body(view: _View) -> str | None:
-    """The unit in a memo's signature: "Produktionsdirektör Välfärd skola", or a unit line standing after the
-    signers' role lines ("Rektor" / "Grundskoleförvaltningen"); looked for in the last lines of the text."""
-    tail = [b for b in view.blocks if b.kind is not BlockKind.TABLE_ROW and b.char_start >= view.body_start]
-    tail = [_clean(b.text) for b in tail[-24:] if _is_short(b)]
-    after_role = False
-    for line in tail:
-        words = line.split()
-        if not words:
-            continue
-        if _is_role(words[0]) and len(words) > 1 and words[1][:1].isupper() and len(words) <= 6:
-            return _body_case(" ".join(words[1:]))
-        if _is_role(words[-1]):
-            after_role = True
-            continue
-        unit = line[:1].isupper() and not _is_person(line) and not any(c.isdigit() for c in line)
-        if after_role and unit and len(words) <= 5:
-            return _body_case(line)
+    """The unit in a memo's signature: "Produktionsdirektör Välfärd skola" on one line, or a unit standing
+    under the signers' role lines or cells ("Rektor" / "Grundskoleförvaltningen"), the first after page 1."""
+    blocks = [b for b in view.blocks if b.char_start >= view.head_end and b.text.strip()]
+    previous_roles = False
+    for block in blocks:
+        lines = block.cells if block.kind is BlockKind.TABLE_ROW and block.cells else [block.text]
+        lines = [_clean(line) for line in lines if line.strip()]
+        for line in lines:
+            unit = _signed_unit(line) if len(line.split()) <= 16 else None
+            if unit and _good_body(unit):
+                return _body_case(unit)
+        if previous_roles and lines:
+            first = lines[0]
+            words = first.split()
+            if first[:1].isupper() and not _is_person(first) and len(words) <= 5 and _good_body(first):
+                return _body_case(first)
+        previous_roles = bool(lines) and all(len(x.split()) <= 3 and _is_role(x.split()[-1]) for x in lines)
     return None
 
 
@@ -784,6 +818,12 @@ def normalise_period(mention: DateMention) -> str | None:
     return None
 
 
+def _front_date(view: _View) -> str | None:
+    """An ISO date given in Markdown front matter ("datum: 2023-10-24")."""
+    value = _front_value(view, "date")
+    return value if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+
+
 def _period(view: _View, title: str | None, kind: str | None = None) -> str | None:
     """The period in the title; for other kinds than protocols and memos, else a range of years or a school
     year after a cue word on the first page, else the first range of years in the first page's own text
@@ -821,7 +861,8 @@ def infer_metadata(doc: ParsedDocument) -> DocumentMetadata:
     plain_title = _title(view)
     kind = _kind(view, plain_title)
     zone_title = _zone_title(view, _title_zone(view), kind)
-    if zone_title and plain_title and not _ALL_CUES.search(zone_title) and _ALL_CUES.search(plain_title):
+    plain_kind = _title_kind(plain_title)
+    if zone_title and plain_kind and DOCUMENT_KINDS[plain_kind].in_title and not _ALL_CUES.search(zone_title):
         zone_title = None  # the largest heading names the genre, the opening lines do not
     title = _front_value(view, "title") or zone_title or plain_title
     if title != plain_title and kind != "protokoll":
@@ -830,7 +871,7 @@ def infer_metadata(doc: ParsedDocument) -> DocumentMetadata:
         kind = "presentation"
     organisation = _front_value(view, "organisation") or _organisation(view)
     body = _body(view, title, organisation, kind, zone_title is not None and title == zone_title)
-    date = _date(view)
+    date = _front_date(view) or _date(view)
     if kind == "protokoll" and body:
         title = f"{body} – protokoll{' ' + date if date else ''}"
     meta = DocumentMetadata(

@@ -41,9 +41,14 @@ GOLD_FIELDS = {
 SEEDS = sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt"))
 
 
-def document(blocks: list[Block], name: str = "doc.txt") -> ParsedDocument:
+def document(
+    blocks: list[Block],
+    name: str = "doc.txt",
+    media_type: str = "text/plain",
+    furniture: list[str] | None = None,
+) -> ParsedDocument:
     text, pages = assemble(blocks)
-    return ParsedDocument(name, "text/plain", "0" * 64, text, pages, blocks)
+    return ParsedDocument(name, media_type, "0" * 64, text, pages, blocks, furniture=list(furniture or []))
 
 
 def fixture_blocks(rows: list[list]) -> list[Block]:
@@ -96,7 +101,9 @@ def excluded(mode: str, seed: str) -> set[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"])
 def test_inference_on_constructed_documents(case):
-    meta = infer_metadata(document(fixture_blocks(case["blocks"])))
+    blocks = fixture_blocks(case["blocks"])
+    media_type = case.get("media_type", "text/plain")
+    meta = infer_metadata(document(blocks, media_type=media_type, furniture=case.get("furniture")))
     assert {name: getattr(meta, name) for name in case["expected"]} == case["expected"]
     assert set(meta.inferred) == {
         name
@@ -180,6 +187,11 @@ def test_municipality_name_rule_matches_the_reference_list():
         ("Affärsplan för Kunskapsförbundet", "", "affarsplan"),
         ("Balanserat styrkort 2024", "", "styrkort"),
         ("Tjänsteskrivelse", "", "tjansteskrivelse"),
+        ("Nämndbudget 2025 för utbildningsnämnden", "", "namndbudget"),
+        ("Intern kontrollplan 2024", "", "intern_kontrollplan"),
+        ("Delårsrapport augusti 2023", "", "arsbokslut"),
+        ("Beslut efter tillsyn av förskoleklass och grundskola", "", "beslut"),
+        ("Förslag till beslut", "", None),
         ("Rutin för klagomål", "", None),
     ],
 )
