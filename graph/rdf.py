@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 
 from graph.iris import agent_iri, document_iri, element_iri, kommun_iri, organisation_iri, passage_iri, slug
-from graph.legal import Citation, context_from_sections, find_citations
+from graph.legal import Citation, context_from_sections, find_citations, find_citations_in_headings
 from graph.legal.statute import in_force, statute_text
 from graph.passages import Passage, passages_of
 from ingest.dates import find_dates
@@ -157,6 +157,9 @@ class DocumentGraphBuilder:
             ):
                 if citation.kind != "protocol_paragraph" and citation.iri:
                     found.append((passage.index, citation))
+        for citation in find_citations_in_headings(self.doc, doc_date=self.date):  # "MBL-behandling"
+            if (index := self.evidence_passage(citation.char_start)) is not None:
+                found.append((index, citation))
         return found
 
     def add_legal_references(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from graph.legal.citations import (
     expand_range,
     find_citations,
     find_citations_in_document,
+    find_citations_in_headings,
     provision_iri,
 )
+from graph.legal.lexicon import default_lexicon, name_forms
 from graph.legal.statute import in_force, load_statute, statute_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +61,48 @@ def test_names_and_titles_as_written() -> None:
     (known,) = find_citations("enligt Skolverkets allmänna råd om systematiskt kvalitetsarbete.")
     assert known.title == "Systematiskt kvalitetsarbete – för skolväsendet"
     assert known.law_name == "Skolverkets allmänna råd om systematiskt kvalitetsarbete"
-    (art,) = find_citations("artikel 12 i barnkonventionen")
+    art, law = find_citations("artikel 12 i barnkonventionen")
     assert (art.article, art.ref_id, art.sfs) == ("12", "barnkonventionen", "2018:1197")
+    assert (law.kind, law.iri) == ("statute", "https://lagen.nu/2018:1197")
+    (mbl,) = find_citations("Facklig samverkan: MBL-behandling genomförd.")
+    assert (mbl.law_name, mbl.text) == ("MBL", "MBL")
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        ("skollagen", {"skollagen", "skollagens", "skollag", "skollagstiftningen", "skollagstiftning"}),
+        ("plan- och bygglagen", {"plan- och bygglag", "plan- och bygglagstiftningen"}),
+        ("lagen om valfrihetssystem", {"lag om valfrihetssystem", "lagen om valfrihetssystem"}),
+        ("miljöbalken", {"miljöbalk", "miljöbalkens"}),
+        ("skolförordningen", {"skolförordning", "skolförordningens"}),
+    ],
+)
+def test_name_forms(name: str, forms: set[str]) -> None:
+    assert forms <= set(name_forms(name))
+
+
+def test_lexicon_tables_are_consistent() -> None:
+    lex = default_lexicon()
+    laws = [e for e in lex.entries.values() if e.kind == "statute"]
+    assert len(laws) >= 60
+    for entry in laws:
+        for v in entry.versions:
+            assert re.fullmatch(r"(1[89]|20)\d\d:\d{1,4}", v.ref), (entry.key, v.ref)
+        spans = sorted(entry.versions, key=lambda v: v.start or date.min)
+        for older, newer in zip(spans, spans[1:], strict=False):
+            assert older.end == newer.start, entry.key  # successive versions meet without gap or overlap
+    assert {"KL", "FL", "DL", "MB", "LOV"} <= lex.citation_only
+    assert not {"LSS", "MBL", "SoL", "OSL", "LOU"} & lex.citation_only
+    assert lex.lookup("ny kommunallag").version(date(2017, 6, 1)).ref == "2017:725"
+    assert lex.lookup("kommunallag").version(date(2017, 6, 1)).ref == "1991:900"
+
+
+def test_whole_laws_in_a_document_are_reported_once_per_passage() -> None:
+    text = "Enligt skollagen ska huvudmannen planera. Skollagen kräver också uppföljning enligt 4 kap. 3 §."
+    assert [(c.sfs, c.chapter, c.paragraph) for c in find_citations(text)] == [("2010:800", "4", "3")]
+    text = "Enligt skollagen ska huvudmannen planera; skollagens krav gäller alla skolformer."
+    assert [(c.sfs, c.chapter) for c in find_citations(text)] == [("2010:800", None)]
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +276,26 @@ def test_statute_text_picks_the_version_in_force(skollagen: list[dict]) -> None:
     assert dup is not None and dup["last_amended_by"] == "2025:729"
     assert statute_text(skollagen, "17", "26 a", REFERENCE_DATE)["last_amended_by"] == "2019:947"
     assert statute_text(skollagen, "4", "3", REFERENCE_DATE)["citation"] == "4 kap. 3 § skollagen (2010:800)"
+
+
+def test_headings_cite_the_laws_they_name() -> None:
+    from ingest.model import Block, BlockKind, ParsedDocument
+
+    parts = [
+        (BlockKind.HEADING, "Samverkan enligt MBL-förhandling"),
+        (BlockKind.PARAGRAPH, "Överläggning med personalorganisationerna har skett."),
+        (BlockKind.HEADING, "Kapitel 3 Resultat"),
+        (BlockKind.HEADING, "Utdrag ur skollagen 4 kap."),
+        (BlockKind.HEADING, "Kommunfullmäktige § 34"),
+    ]
+    blocks, pos = [], 0
+    for kind, text in parts:
+        blocks.append(Block(kind, text, None, pos, pos + len(text)))
+        pos += len(text) + 2
+    doc = ParsedDocument("t.md", "text/markdown", "0" * 64, "\n\n".join(t for _, t in parts), [], blocks)
+    found = find_citations_in_headings(doc, doc_date=date(2021, 3, 1))
+    assert [(c.sfs, c.chapter, c.iri) for c in found] == [
+        ("1976:580", None, "https://lagen.nu/1976:580"),
+        ("2010:800", "4", "https://lagen.nu/2010:800#K4"),
+    ]
+    assert doc.text[found[0].char_start : found[0].char_end] == "MBL"

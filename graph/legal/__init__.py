@@ -12,6 +12,7 @@ from graph.legal.citations import (
     expand_range,
     find_citations,
     find_citations_in_document,
+    find_citations_in_headings,
     provision_iri,
 )
 from graph.legal.statute import in_force, load_statute, statute_text
@@ -23,6 +24,7 @@ __all__ = [
     "expand_range",
     "find_citations",
     "find_citations_in_document",
+    "find_citations_in_headings",
     "in_force",
     "load_statute",
     "provision_iri",

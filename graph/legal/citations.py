@@ -17,6 +17,10 @@ A number written in the text ("(2010:800)", "SFS 1985:1100") wins over a name; a
 in force on ``doc_date`` ("skollagen" before 2011-07-01 is 1985:1100), see laws.toml. A bare paragraph ("3 §")
 takes its chapter from an earlier group of the same phrase, else from ``context_chapter`` when the law is the
 context's law; a paragraph of a statute with chapters whose chapter is unknown is not reported.
+A law named alone ("enligt skollagen", "MBL-behandling", "diskrimineringslagstiftningen", "ny kommunallag")
+cites the whole law, ``https://lagen.nu/<sfs>``; an abbreviation that is also an ordinary word ("KL", "FL")
+counts only with a chapter or paragraph. A convention made Swedish law ("barnkonventionen" from 2020-01-01)
+also cites that law as a whole.
 "§ 49" (sign first) is the paragraph of a meeting protocol, never a statute. Provisions of a law named but not
 known (a compound like "ordningslagen" without a number, "lagen om ...") are not reported rather than given
 to the default law.
@@ -37,6 +41,7 @@ from lark.lexer import Lexer
 
 from graph.legal.lexer import Normalised, Scanner, normalise, runs
 from graph.legal.lexicon import Entry, Lexicon, default_lexicon
+from ingest.model import BlockKind, ParsedDocument
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +281,8 @@ class _Law:
     explicit: bool  # named or numbered in the phrase (not from context or default)
     generic: bool = False
     sfs: str | None = None  # conventions: the incorporating statute
+    statute: str | None = None  # conventions: the incorporating statute when in force on the document's date
+    citation_only: bool = False  # written as an abbreviation that counts only inside a citation ("KL")
 
 
 def _resolve(ref: _LawRef, doc_date: date | None, lex: Lexicon) -> _Law | None:
@@ -283,12 +290,14 @@ def _resolve(ref: _LawRef, doc_date: date | None, lex: Lexicon) -> _Law | None:
     written = ref.written or None
     if entry is not None and entry.kind != "statute":
         v = entry.version(doc_date)
-        return _Law(entry.kind, v.ref, None, written, True, entry.generic, entry.sfs)
+        return _Law(
+            entry.kind, v.ref, None, written, True, entry.generic, entry.sfs, entry.statute_on(doc_date)
+        )
     if ref.number:
         return _Law("statute", ref.number, lex.sfs_chapters.get(ref.number), written, True)
     if entry is not None:
         v = entry.version(doc_date)
-        return _Law("statute", v.ref, v.chapters, written, True)
+        return _Law("statute", v.ref, v.chapters, written, True, citation_only=written in lex.citation_only)
     return None
 
 
@@ -357,18 +366,42 @@ class _Emitter:
         )
 
 
-def _assign_laws(law_first: _LawRef | None, chain: list) -> list[tuple[_Group, _LawRef | None]]:
+def _add_whole_law(emit: _Emitter, law: _Law | None, ref: _LawRef, ctx: _Context) -> None:
+    """A law (or curriculum, convention) named without a provision: the whole of it, where that counts."""
+    if law is None or law.generic:
+        return
+    if law.kind == "statute" and not (ref.number or (ctx.include_bare_law_names and not law.citation_only)):
+        return
+    emit.add(law)
+    if ctx.include_bare_law_names:
+        _add_incorporating_statute(emit, law)
+
+
+def _add_incorporating_statute(emit: _Emitter, law: _Law) -> None:
+    """A convention made Swedish law also cites that law as a whole (barnkonventionen -> 2018:1197)."""
+    if law.kind == "convention" and law.statute:
+        emit.add(_Law("statute", law.statute, None, law.written, True))
+
+
+def _assign_laws(
+    law_first: _LawRef | None, chain: list
+) -> tuple[list[tuple[_Group, _LawRef | None]], list[_LawRef]]:
     """Pairs each group with its law: the law named right after it, else the last one named, else the first.
 
     With a law named before the phrase, that law keeps the groups before the first law named after them,
-    except the group directly before it: "skollagen 2 kap. 8 § och 6 kap. 6 § kommunallagen".
+    except the group directly before it: "skollagen 2 kap. 8 § och 6 kap. 6 § kommunallagen". Also returns
+    the laws named after another law without a group of their own ("11 § MBL och kommunallagen").
     """
     pairs: list[tuple[_Group, _LawRef | None]] = []
+    bare: list[_LawRef] = []
     pending: list[_Group] = []
     last: _LawRef | None = None
     for el in chain:
         if isinstance(el, _Group):
             pending.append(el)
+            continue
+        if not pending and last is not None:
+            bare.append(el)
             continue
         if law_first is not None and last is None and len(pending) > 1:
             pairs.extend((g, law_first) for g in pending[:-1])
@@ -376,7 +409,7 @@ def _assign_laws(law_first: _LawRef | None, chain: list) -> list[tuple[_Group, _
         pairs.extend((g, el) for g in pending)
         pending, last = [], el
     pairs.extend((g, last or law_first) for g in pending)
-    return pairs
+    return pairs, bare
 
 
 def _interpret(
@@ -396,12 +429,8 @@ def _interpret(
             emit._push(None, None, p, None, "protocol_paragraph", None)
         return emit.out
     if kind == "law_only":
-        law = _resolve(law_first, ctx.doc_date, lex) if law_first else None
-        if law is None or law.generic:
-            return []
-        if law.kind == "statute" and not (law_first.number or ctx.include_bare_law_names):
-            return []
-        emit.add(law)
+        if law_first is not None:
+            _add_whole_law(emit, _resolve(law_first, ctx.doc_date, lex), law_first, ctx)
         return emit.out
 
     context_ref = ctx.context_sfs or ctx.default_sfs
@@ -409,7 +438,8 @@ def _interpret(
         _Law("statute", context_ref, lex.sfs_chapters.get(context_ref), None, False) if context_ref else None
     )
     last_chapter: dict[str | None, str] = {}
-    for group, ref in _assign_laws(law_first, chain):
+    pairs, bare = _assign_laws(law_first, chain)
+    for group, ref in pairs:
         law = _resolve(ref, ctx.doc_date, lex) if ref is not None else None
         if ref is not None and law is None:
             continue  # a law we cannot identify ("lagen om anställningsskydd"): not skollagen
@@ -436,6 +466,8 @@ def _interpret(
         if law.kind == "convention":
             for art in group.articles:
                 emit.add(law, article=art)
+            if ctx.include_bare_law_names:
+                _add_incorporating_statute(emit, law)
             continue
         if group.kind == "article":
             continue
@@ -457,6 +489,8 @@ def _interpret(
             continue  # a statute with chapters (or an unknown one) and no chapter: the provision is unknown
         for p in group.paragraphs:
             emit.add(law, chapter=chapter, paragraph=p)
+    for ref in bare:
+        _add_whole_law(emit, _resolve(ref, ctx.doc_date, lex), ref, ctx)
     return emit.out
 
 
@@ -541,7 +575,23 @@ def _find(text: str, ctx: _Context) -> list[Citation]:
             found.extend(_interpret(kind, law_first, chain, span, norm, text, ctx, lex))
     found.extend(_advice(norm, text, lex))
     found.sort(key=lambda c: c.char_start)
-    return found
+    return _without_redundant_laws(found)
+
+
+def _without_redundant_laws(found: list[Citation]) -> list[Citation]:
+    """Drops a whole-law citation when the text cites that law already, as a whole or a provision of it."""
+    specific = {
+        c.sfs for c in found if c.kind == "statute" and (c.chapter is not None or c.paragraph is not None)
+    }
+    seen: set[str] = set()
+    out: list[Citation] = []
+    for c in found:
+        if c.kind == "statute" and c.chapter is None and c.paragraph is None and c.sfs:
+            if c.sfs in specific or c.sfs in seen:
+                continue
+            seen.add(c.sfs)
+        out.append(c)
+    return out
 
 
 def find_citations(
@@ -551,13 +601,14 @@ def find_citations(
     context_chapter: str | None = None,
     context_sfs: str | None = None,
     default_sfs: str | None = "2010:800",
-    include_bare_law_names: bool = False,
+    include_bare_law_names: bool = True,
 ) -> list[Citation]:
     """All citations in a text, one per provision, by position (the rules are in the module docstring).
 
-    A law named without a number or provision ("enligt skollagen") is a mention, not a citation, and is
-    reported only with ``include_bare_law_names``; curricula, conventions and allmänna råd named on their
-    own are.
+    A law named without a number or provision ("enligt skollagen", "MBL-behandling") cites the law as a whole
+    (``https://lagen.nu/2010:800``), and a convention made Swedish law also cites that law; without
+    ``include_bare_law_names`` neither is reported. An abbreviation that is also an ordinary word ("KL", "FL")
+    never counts on its own. Curricula, conventions and allmänna råd named on their own are always reported.
     """
     ctx = _Context(doc_date, context_chapter, context_sfs, default_sfs, include_bare_law_names)
     return _find(text, ctx)
@@ -585,6 +636,25 @@ def context_from_sections(
         if chapter:
             return chapter, sfs
     return None, None
+
+
+def find_citations_in_headings(doc: ParsedDocument, *, doc_date: date | None = None) -> list[Citation]:
+    """Citations that a document's headings make by naming a law ("MBL-behandling", "Skollagen 2 kap.").
+
+    Offsets are into doc.text.
+    Only citations of a law named in the heading count: a heading "Kapitel 3 Resultat" is the document's own
+    chapter, not skollagen's.
+    """
+    out: list[Citation] = []
+    for block in doc.blocks:
+        if block.kind != BlockKind.HEADING:
+            continue
+        for c in find_citations(block.text, doc_date=doc_date, default_sfs=None):
+            if c.law_name and c.iri and c.kind != "protocol_paragraph":
+                c.char_start += block.char_start
+                c.char_end += block.char_start
+                out.append(c)
+    return out
 
 
 _BLOCK_BREAK = re.compile(r"\n[ \t\r]*\n")

@@ -36,6 +36,13 @@ class Entry:
     versions: tuple[Version, ...]
     generic: bool = False  # a vague name ("läroplanen") that only counts with a chapter
     sfs: str | None = None  # conventions: the statute that incorporates them
+    sfs_from: date | None = None  # conventions: the day that statute entered into force
+
+    def statute_on(self, on: date | None) -> str | None:
+        """Conventions: the SFS number of the incorporating statute if in force on a date (or no date)."""
+        if self.sfs is None or (on is not None and self.sfs_from is not None and on < self.sfs_from):
+            return None
+        return self.sfs
 
     def version(self, on: date | None) -> Version:
         """The version meant on a date; the newest when the date is unknown or outside every version."""
@@ -66,6 +73,7 @@ class Lexicon:
     advice_anchor: str
     advice_titles: list[AdviceTitle] = field(default_factory=list)
     sfs_chapters: dict[str, bool] = field(default_factory=dict)  # known SFS number -> has chapters
+    citation_only: set[str] = field(default_factory=set)  # abbreviations that count only inside a citation
 
     def lookup(self, written: str) -> Entry | None:
         """The entry a written name or abbreviation stands for."""
@@ -84,6 +92,33 @@ class Lexicon:
 def normalise_name(written: str) -> str:
     """Lower case, single spaces, no space after a hyphen: the key under which names are looked up."""
     return re.sub(r"-\s+", "- ", re.sub(r"\s+", " ", written.strip())).lower()
+
+
+_COMPOUND_HEADS = (("lagen", "lag"), ("balken", "balk"), ("förordningen", "förordning"))
+_LEADING_WORDS = {"lagen": "lag", "lag": "lagen", "förordningen": "förordning", "förordning": "förordningen"}
+NEWER = ("ny", "nya", "den nya")  # "ny kommunallag", "nya skollagen": the newest version, whatever the date
+
+
+def name_forms(name: str) -> list[str]:
+    """Every written form of a law's name, genitives included.
+
+    "skollagen" -> skollagen, skollag, skollagstiftningen, skollagstiftning (each also with genitive "s");
+    "lagen om X" <-> "lag om X"; a name of several words inflects its last word ("plan- och bygglagen").
+    """
+    forms = [name]
+    head, _, rest = name.partition(" ")
+    if rest and head.lower() in _LEADING_WORDS:
+        forms.append(f"{_LEADING_WORDS[head.lower()]} {rest}")
+    else:
+        before, _, last = name.rpartition(" ")
+        prefix = f"{before} " if before else ""
+        for definite, indefinite in _COMPOUND_HEADS:
+            if last.lower().endswith(definite) and len(last) > len(definite):
+                stem = last[: -len(definite)] + indefinite
+                forms.append(prefix + stem)
+                if indefinite == "lag":
+                    forms += [prefix + stem + "stiftningen", prefix + stem + "stiftning"]
+    return [f for form in forms for f in (form, form + "s")]
 
 
 def _flexible(name: str) -> str:
@@ -109,13 +144,28 @@ def _versions(rows: list[dict], ref_field: str) -> tuple[Version, ...]:
     )
 
 
-def _add_names(lex: Lexicon, key: str, names: list[str], abbreviations: list[str]) -> None:
+def _add_names(
+    lex: Lexicon, key: str, names: list[str], abbreviations: list[str], citation_only: list[str] = ()
+) -> None:
     for n in names:
-        for form in (n, n + "s"):
+        for form in name_forms(n):
             lex.names.setdefault(normalise_name(form), key)
-    for a in abbreviations:
+    for a in [*abbreviations, *citation_only]:
         for form in (a, a + ":s", a + "s"):
             lex.abbreviations.setdefault(form, key)
+            if a in citation_only:
+                lex.citation_only.add(form)
+
+
+def _add_newest(lex: Lexicon, entry: Entry, names: list[str]) -> None:
+    """ "ny(a) <name>" for a law that replaced an earlier one: always the newest version."""
+    newest = max(entry.versions, key=lambda v: v.start or date.min)
+    key = f"{entry.key}@ny"
+    lex.entries[key] = Entry(key, "statute", entry.label, (Version(newest.ref, chapters=newest.chapters),))
+    for n in names:
+        for form in name_forms(n):
+            for word in NEWER:
+                lex.names.setdefault(normalise_name(f"{word} {form}"), key)
 
 
 def build_lexicon(laws: dict, references: dict) -> Lexicon:
@@ -129,8 +179,13 @@ def build_lexicon(laws: dict, references: dict) -> Lexicon:
     )
     for law in laws["law"]:
         versions = _versions(law["versions"], "sfs")
-        lex.entries[law["key"]] = Entry(law["key"], "statute", law["label"], versions)
-        _add_names(lex, law["key"], law["names"], law.get("abbreviations", []))
+        entry = Entry(law["key"], "statute", law["label"], versions)
+        lex.entries[law["key"]] = entry
+        _add_names(
+            lex, law["key"], law["names"], law.get("abbreviations", []), law.get("citation_abbreviations", [])
+        )
+        if len({v.ref for v in versions}) > 1:
+            _add_newest(lex, entry, law["names"])
         for v in versions:
             lex.sfs_chapters[v.ref] = v.chapters
     for cur in references.get("curriculum", []):
@@ -140,7 +195,14 @@ def build_lexicon(laws: dict, references: dict) -> Lexicon:
         lex.entries[cur["id"]] = entry
         _add_names(lex, cur["id"], cur["names"], [])
     for conv in references.get("convention", []):
-        entry = Entry(conv["id"], "convention", conv["label"], (Version(conv["id"]),), sfs=conv.get("sfs"))
+        entry = Entry(
+            conv["id"],
+            "convention",
+            conv["label"],
+            (Version(conv["id"]),),
+            sfs=conv.get("sfs"),
+            sfs_from=_date(conv.get("sfs_from")),
+        )
         lex.entries[conv["id"]] = entry
         _add_names(lex, conv["id"], conv["names"], [])
     for t in references["allmanna_rad"].get("title", []):
