@@ -28,7 +28,14 @@ from ingest.textforms import (
     read_pipe_row,
     split_front_matter,
 )
-from ingest.textlexicon import is_header_cell, is_page_label, is_web_junk, lexicon, strip_furniture
+from ingest.textlexicon import (
+    is_conversion_note,
+    is_header_cell,
+    is_page_label,
+    is_web_junk,
+    lexicon,
+    strip_furniture,
+)
 from ingest.toc import TocEntry, is_toc_title, match_toc_entry, numbering_level, parse_toc_line, toc_levels
 from ingest.transcript import is_transcript, parse_transcript
 
@@ -436,8 +443,12 @@ def _read_cell_boxes(lines: list[_Line]) -> list[_Line]:
     out: list[_Line] = []
     for line in lines:
         cells = pipe_cells(line.text) if "|" in line.text and not _PIPE_SEPARATOR.match(line.text) else None
-        if cells is None or not re.search(r"<br\s*/?>", line.text, re.IGNORECASE):
+        if not _HTML_BREAK.search(line.text):
             out.append(line)
+            continue
+        if cells is None:  # a line break inside a paragraph's line
+            parts = [part for part in _HTML_BREAK.split(line.text) if part.strip()]
+            out.extend(_Line(part, line.page, hard=i > 0) for i, part in enumerate(parts))
             continue
         read = read_pipe_row(cells)
         if read.lines is not None:
@@ -989,7 +1000,7 @@ def parse_text(raw: str, markdown: bool) -> Reading:
         log.debug("dropped %d entries of a website's document list", read_more)
     if is_transcript([line.text for line in lines]):
         return parse_transcript([line.text for line in lines])
-    lines = [line for line in lines if not is_web_junk(line.text)]
+    lines = [line for line in lines if not is_web_junk(line.text) and not is_conversion_note(line.text)]
     atx_mode = _is_markdown(lines, markdown)
     use_markdown = atx_mode or markdown or any(_SETEXT.match(line.text) for line in lines)
     if use_markdown:

@@ -249,7 +249,7 @@ def find_page_furniture(parts: Sequence[list[str] | None], blank: Sequence[bool]
     furniture; a line is furniture when all its parts are furniture, numbers, or words of furniture (a
     letterhead written in another order). Each run holding furniture is a page break.
     """
-    keys, merged = _keyed(parts, blank)
+    keys, merged, canonical = _keyed(parts, blank)
     repeated = {k for k, n in merged.items() if n >= FURNITURE_MIN_REPEATS}
     runs = [
         run
@@ -265,7 +265,7 @@ def find_page_furniture(parts: Sequence[list[str] | None], blank: Sequence[bool]
     furniture = {k for k, n in in_runs.items() if n >= threshold}
     if not furniture:
         return PageFurniture()
-    words = {w for k in furniture for w in k.split()}
+    words = _furniture_words(furniture, canonical)
     members = [_member(ks, furniture, words) for ks in keys]
     content = [not empty and not m for m, empty in zip(members, blank, strict=True)]
     first_content = next((i for i, c in enumerate(content) if c), len(content))
@@ -288,8 +288,9 @@ def find_page_furniture(parts: Sequence[list[str] | None], blank: Sequence[bool]
 
 def _keyed(
     parts: Sequence[list[str] | None], blank: Sequence[bool]
-) -> tuple[list[list[str] | None], Counter[str]]:
-    """The keys of every line (abbreviations mapped to their full form) and how often each stands alone."""
+) -> tuple[list[list[str] | None], Counter[str], dict[str, str]]:
+    """The keys of every line (abbreviations mapped to their full form), how often each stands alone, and
+    the abbreviations."""
     keys: list[list[str] | None] = []
     counts: Counter[str] = Counter()
     for line_parts, empty in zip(parts, blank, strict=True):
@@ -302,7 +303,13 @@ def _keyed(
     for key, n in counts.items():
         merged[canonical.get(key, key)] += n
     keys = [[canonical.get(k, k) for k in ks] if ks is not None else None for ks in keys]
-    return keys, merged
+    return keys, merged, canonical
+
+
+def _furniture_words(furniture: set[str], canonical: dict[str, str]) -> set[str]:
+    """The words of the furniture keys and of their abbreviations ("sign" beside "signatur")."""
+    keys = furniture | {short for short, long in canonical.items() if long in furniture}
+    return {w for k in keys for w in k.split()}
 
 
 def _member(ks: list[str] | None, allowed: set[str], words: set[str]) -> bool:
@@ -332,7 +339,7 @@ def find_edge_furniture(
     A key among the first or last EDGE_LINES lines of at least half the pages (and of at least two) is
     furniture; each page loses the furniture lines (and page numbers) that open and close it.
     """
-    keys, _ = _keyed(parts, blank)
+    keys, _, canonical = _keyed(parts, blank)
     by_page: dict[int, list[int]] = {}
     for i, (page, empty) in enumerate(zip(pages, blank, strict=True)):
         if not empty and page is not None:
@@ -347,7 +354,7 @@ def find_edge_furniture(
     furniture = {k for k, n in at_edges.items() if n >= threshold}
     if not furniture:
         return PageFurniture()
-    words = {w for k in furniture for w in k.split()}
+    words = _furniture_words(furniture, canonical)
     result = PageFurniture()
     for lines in by_page.values():
         for order in (lines, lines[::-1]):

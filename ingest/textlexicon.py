@@ -30,6 +30,7 @@ class Lexicon:
     decision_in_text: re.Pattern[str]
     decision_stems: tuple[str, ...]
     web_lines: tuple[re.Pattern[str], ...]
+    conversion_lines: tuple[re.Pattern[str], ...]
     read_more: str
     furniture_words: tuple[str, ...]
     furniture_phrases: re.Pattern[str]
@@ -71,6 +72,9 @@ def lexicon() -> Lexicon:
         decision_in_text=decision_in_text,
         decision_stems=tuple(headings_data["decision_body_stems"]),
         web_lines=tuple(re.compile(rf"^(?:{p})$", re.IGNORECASE) for p in furniture["web"]["lines"]),
+        conversion_lines=tuple(
+            re.compile(rf"^(?:{p})$", re.IGNORECASE) for p in furniture["conversion"]["lines"]
+        ),
         read_more=furniture["web"]["read_more"],
         furniture_words=tuple(furniture["page"]["words"]),
         furniture_phrases=re.compile(rf"(?<!\w)(?:{phrases})(?!\w)", re.IGNORECASE),
@@ -84,6 +88,12 @@ def is_web_junk(line: str) -> bool:
     """Return whether a whole line is a document-hosting website's furniture ("Storlek: px", "Transkript")."""
     text = line.strip()
     return any(pattern.match(text) for pattern in lexicon().web_lines)
+
+
+def is_conversion_note(line: str) -> bool:
+    """Return whether a whole line is a converter's note on what it left out ("==> picture ... omitted")."""
+    text = line.strip().strip("*_").strip()
+    return any(pattern.match(text) for pattern in lexicon().conversion_lines)
 
 
 def is_page_label(line: str) -> bool:
