@@ -160,7 +160,7 @@ def _is_heading(draft: _Draft, base: float, toc: list[TocEntry]) -> bool:
     if not text or len(draft.lines) > 4 or len(text) > 220:
         return False
     if draft.kind is BlockKind.LIST_ITEM:
-        return False
+        return _is_numbered_heading(draft, text, base)
     if toc and match_toc_entry(text, toc) is not None:
         return True
     size = max(line.size for line in draft.lines)
@@ -170,6 +170,24 @@ def _is_heading(draft: _Draft, base: float, toc: list[TocEntry]) -> bool:
         return True
     styled = all(line.bold for line in draft.lines) or all(line.italic for line in draft.lines)
     return styled and len(text) <= 110 and not _SENTENCE_END.search(text.rstrip('”"'))
+
+
+_SECTION_NUMBER = re.compile(r"^\d{1,2}\.$")
+
+
+def _is_numbered_heading(draft: _Draft, text: str, base: float) -> bool:
+    """Whether a draft opening with a number ("1. Förvaltningens uppdrag") is a numbered heading.
+
+    It is when set larger than the body text, or bold throughout, short and not a sentence; a numbered list
+    item is neither.
+    """
+    if not _SECTION_NUMBER.match(draft.marker or "") or len(draft.lines) > 2 or len(text) > 110:
+        return False
+    size = max(line.size for line in draft.lines)
+    if size >= base + 1.0:
+        return True
+    bold = all(line.bold for line in draft.lines)
+    return bold and not _SENTENCE_END.search(text.rstrip('”"'))
 
 
 def to_blocks(pages: list[PageContent], toc: list[TocEntry]) -> list[Block]:
