@@ -26,7 +26,9 @@ _LEXICON_FILE = Path(__file__).parent / "protocol_lexicon.toml"
 
 _UPPER = "A-ZÅÄÖÉÜ"
 _LOWER = "a-zåäöéüëáàçñøæ"
-_FOLLOW = rf"(?=\s*:|\s*$|\s+[\"”«({_UPPER}0-9•–-]|\s*\n)"
+# What may follow a label: a colon, the end, a line break, or a capitalised word, number or bullet glyph
+# ("•", "▪", and the Symbol-font bullet U+F0B7 that PDF conversions keep).
+_FOLLOW = rf"(?=\s*:|\s*$|\s+[\"”«({_UPPER}0-9•▪●◦‣·\uf0a7\uf0b7–-]|\s*\n)"
 # The words of a name: "Anna", "Lind-Ek", "O'Neil".
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)?"
 _PARTY = rf"\((?P<party>[{_UPPER}][{_UPPER}{_LOWER}]{{0,4}})\)"
@@ -393,7 +395,7 @@ def _clean_title(title: str | None) -> tuple[str | None, str | None]:
 
 
 _MARKUP = re.compile(r"\*\*|__|<br\s*/?>|<!--.*?-->", re.IGNORECASE)
-_LEAD_MARK = re.compile(r"(?:#{1,6}\s+|[-•*\uf0b7]\s+)+")
+_LEAD_MARK = re.compile(r"(?:#{1,6}\s+|[-•*▪●◦‣·\uf0a7\uf0b7]\s+)+")
 # A body named before the paragraph sign ("BUN § 16", "Kommunstyrelsen § 45"): read only when a diarienummer
 # follows, so that a reference alone in a list ("KF § 23") is no item.
 _BODY_PREFIX = re.compile(
@@ -882,7 +884,8 @@ def _decision(parts: list[tuple[str | None, _Segment]]) -> str | None:
     for wanted in ("decision", "decision_to"):
         texts = [s.text for k, s in parts if k == wanted and s.text]
         if texts:
-            return _without_asides("\n".join(texts).strip()) or None
+            lines = [unmark(line) for line in "\n".join(texts).split("\n")]
+            return _without_asides("\n".join(line for line in lines if line).strip()) or None
     lex = _lexicon()
     for kind, segment in parts:
         if kind in (None, "other") and segment.kind is None:
