@@ -22,6 +22,7 @@ from ingest.textforms import (
     has_column_gap,
     html_page_number,
     is_numberish,
+    is_prose_columns,
     join_cell_lines,
     layout_rows,
     pipe_cells,
@@ -540,13 +541,18 @@ def _read_layout_columns(lines: list[_Line]) -> list[_Line]:
 def _layout_block(block: list[_Line]) -> list[_Line]:
     if not any(has_column_gap(line.text) for line in block) or any(_is_pipe_row(line.text) for line in block):
         return block
-    out = []
-    for line, cells in zip(block, layout_rows([line.text.rstrip() for line in block]), strict=True):
-        if cells is None:
-            out.append(line)
-        else:
-            row = "|".join(cell.replace("|", "\\|") for cell in cells)
-            out.append(_Line(f"|{row}|", line.page))
+    rows = layout_rows([line.text.rstrip() for line in block])
+    table = [(line, cells) for line, cells in zip(block, rows, strict=True) if cells is not None]
+    out = [line for line, cells in zip(block, rows, strict=True) if cells is None]
+    if is_prose_columns([cells for _, cells in table]):
+        # Running text set in columns: read each column top to bottom, the left one first.
+        for column in range(len(table[0][1])):
+            out.append(_Line("", block[0].page))
+            out.extend(_Line(cells[column], line.page) for line, cells in table if cells[column])
+        return out
+    for line, cells in table:
+        row = "|".join(cell.replace("|", "\\|") for cell in cells)
+        out.append(_Line(f"|{row}|", line.page))
     return out
 
 

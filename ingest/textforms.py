@@ -404,6 +404,33 @@ def layout_rows(block: Sequence[str]) -> list[list[str] | None]:
     return rows
 
 
+PROSE_MIN_ROWS = 4
+PROSE_MIN_WORDS = 3.5
+PROSE_LOWER_SHARE = 0.5
+PROSE_SINGLE_SHARE = 0.3
+
+
+def is_prose_columns(rows: Sequence[list[str]]) -> bool:
+    """Return whether rows split at column gaps are a page set in columns of running text, not a table.
+
+    Running text in columns: several rows, long cells of mostly lower-case words, and many rows with text in
+    one column only (the columns' lines do not share baselines); a table's rows fill several cells.
+    """
+    cells = [cell for row in rows for cell in row if cell]
+    if len(rows) < PROSE_MIN_ROWS or not cells:
+        return False
+    words = [word for cell in cells for word in cell.split()]
+    lettered = [word for word in words if word[:1].isalpha()]
+    lower = sum(1 for word in lettered if word[:1].islower())
+    single = sum(1 for row in rows if sum(1 for cell in row if cell) == 1)
+    return (
+        len(words) / len(cells) >= PROSE_MIN_WORDS
+        and bool(lettered)
+        and lower >= PROSE_LOWER_SHARE * len(lettered)
+        and single >= PROSE_SINGLE_SHARE * len(rows)
+    )
+
+
 def _column_starts(lines: list[list[tuple[int, str]]]) -> list[int]:
     """Cluster the segment starts of lines into column starts supported by at least two lines."""
     starts = sorted({start for segs in lines for start, _ in segs})
