@@ -11,6 +11,7 @@ is guessed: a meeting date that is not written (a web transcript whose page head
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.dates import find_dates
+from ingest.dates import find_dates, parse_deadline
 from ingest.model import Block, BlockKind, ParsedDocument
 from ingest.transcript import parse_item_header
 
@@ -75,6 +76,19 @@ class Participant:
 
 
 @dataclass
+class Commission:
+    """A task a decision gives ("ger förvaltningen i uppdrag att ... senast 30 juni 2024")."""
+
+    assignee: str  # as written: "förvaltningen", "utbildningsdirektören"
+    task: str  # what is to be done, as written after "att"
+    text: str  # the sentence
+    deadline: str | None = None  # the time as written ("30 juni 2024", "mars 2025")
+    due_date: str | None = None  # ISO date: the deadline's last day
+    char_start: int = 0  # offsets of the sentence in the document text (where found)
+    char_end: int = 0
+
+
+@dataclass
 class AgendaItem:
     """One paragraph of the minutes: "§ 152 Dnr KS 249/2014 Title", with its decision."""
 
@@ -88,6 +102,7 @@ class AgendaItem:
     page: int | None = None
     reservations: list[str] = field(default_factory=list)  # names (or the group) who reserved themselves
     disqualified: list[str] = field(default_factory=list)  # names who declared jäv
+    commissions: list[Commission] = field(default_factory=list)  # tasks the decision gives
 
 
 @dataclass
@@ -1301,9 +1316,11 @@ def _meeting(doc: ParsedDocument, walk: _Walk, quote_block: int | None) -> list[
     else:
         first_block = 0 if walk.head_segments else (items[0].block or 0)
     start = doc.blocks[first_block].char_start if doc.blocks else 0
+    date = head.date or (None if quoted else _furniture_date(doc) or _front_matter_date(doc))
+    _place_commissions(doc, date, items)
     return [
         Meeting(
-            date=head.date or (None if quoted else _furniture_date(doc) or _front_matter_date(doc)),
+            date=date,
             body=body,
             place=head.place,
             start_time=head.start_time,
@@ -1413,3 +1430,103 @@ def _furniture_date(doc: ParsedDocument) -> str | None:
             if date:
                 return date
     return None
+
+
+# --- commissions: tasks a decision gives
+
+
+@dataclass(frozen=True)
+class _CommissionForms:
+    patterns: tuple[re.Pattern[str], ...]
+    strong_cue: re.Pattern[str]  # "senast", "före": a time right after it is the deadline
+    report_cue: re.Pattern[str]  # "återrapportera", "redovisa": a time soon after, after a preposition
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _commission_forms() -> _CommissionForms:
+    data = tomllib.loads(_LEXICON_FILE.read_text(encoding="utf-8"))["commission"]
+    who = r"(?P<who>[^.;:\n]{2,90}?)"
+    task = r"(?P<task>[^\n]+)"
+    uppdrag = r"(?:i\s+uppdrag|uppdraget|ett\s+uppdrag)"
+    patterns = (
+        rf"(?<![\w-])(?:{_alternation(data['give_verbs'])})\s+{who}\s+{uppdrag}\s+att\s+{task}",
+        rf"(?<![\w-])(?:{_alternation(data['commission_verbs'])})\s+(?:{_alternation(data['commission_prepositions'])})"
+        rf"\s+{who}\s+att\s+{task}",
+        rf"(?<![\w-])uppdrag(?:et)?\s+till\s+{who}\s+att\s+{task}",
+        rf"^{who}\s+(?:{_alternation(data['passive_verbs'])})\s+(?:i\s+)?(?:ett\s+)?uppdrag(?:et)?\s+att\s+{task}",
+    )
+    strong = [
+        c
+        for c in data["deadline_cues"]
+        if c in ("senast", "före", "innan", "till och med", "t.o.m.", "inför")
+    ]
+    report = [c for c in data["deadline_cues"] if c not in strong]
+    return _CommissionForms(
+        patterns=tuple(re.compile(p, re.IGNORECASE) for p in patterns),
+        strong_cue=re.compile(
+            rf"(?<![\w-])(?:{_alternation(strong)})\s+(?:den\s+|i\s+|under\s+)?$", re.IGNORECASE
+        ),
+        report_cue=re.compile(
+            rf"(?<![\w-])(?:{_alternation(report)})(?![^.]{{60}})[^.]*?\s(?:i|till|vid|under|senast|den)\s+$",
+            re.IGNORECASE,
+        ),
+    )
+
+
+def _deadline_in(task: str, reference: dt.date | None) -> tuple[str | None, str | None, int | None]:
+    """The deadline a task states ("senast 30 juni 2024"): (as written, ISO last day, where it starts)."""
+    forms = _commission_forms()
+    for mention in find_dates(task):
+        if mention.char_start is None or mention.kind == "period" and mention.start != mention.end:
+            continue
+        before = task[: mention.char_start]
+        if forms.strong_cue.search(before) or forms.report_cue.search(before):
+            due = parse_deadline(mention.text, reference)
+            end = mention.end or (due.end if due else None)
+            cue = forms.strong_cue.search(before)
+            return mention.text, end, cue.start() if cue else None
+    return None, None, None
+
+
+def find_commissions(decision: str | None, reference: dt.date | None = None) -> list[Commission]:
+    """Commissions in a decision ("ger förvaltningen i uppdrag att ta fram en plan senast 30 juni 2024")."""
+    found: list[Commission] = []
+    for sentence in _sentences(unmark(decision or "")):
+        for pattern in _commission_forms().patterns:
+            match = pattern.search(sentence)
+            if not match:
+                continue
+            who = re.sub(r"^(?:att\s+)", "", match.group("who").strip(" ,"), flags=re.IGNORECASE)
+            task = match.group("task").strip()
+            deadline, due, cut = _deadline_in(task, reference)
+            if cut is not None:
+                task = task[:cut]
+            task = task.strip(" ,;.")
+            if who and task:
+                found.append(Commission(who, task, sentence.strip(), deadline, due))
+            break
+    return found
+
+
+def _place_commissions(doc: ParsedDocument, meeting_date: str | None, items: list[AgendaItem]) -> None:
+    """Read each item's commissions, with the meeting date for deadlines without a year, and place them."""
+    reference = dt.date.fromisoformat(meeting_date) if meeting_date else None
+    for item in items:
+        item.commissions = find_commissions(item.decision, reference)
+        for commission in item.commissions:
+            words = commission.text.split()
+            pattern = r"\s+".join(re.escape(w) for w in words[:8])
+            match = re.compile(pattern).search(doc.text, item.char_start) if words else None
+            start = (
+                match.start()
+                if match and match.start() < max(item.char_end, item.char_start + 1) + 2000
+                else None
+            )
+            commission.char_start = start if start is not None else item.char_start
+            commission.char_end = (
+                commission.char_start + len(commission.text) if start is not None else item.char_end
+            )
