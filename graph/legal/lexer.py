@@ -20,6 +20,9 @@ _ORDINALS = "första|andra|tredje|fjärde|femte|sjätte|sjunde|åttonde|nionde|t
 # End-of-line hyphenation ("skol-\nlagen") is joined unless the next word is a conjunction, as in
 # "förskole- och skolenheter" broken after the hyphen.
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])(?!(?:och|eller|samt|som|till)\b)")
+# A hyphen kept inside a law's name where a text reader joined a line-end hyphenation ("kommunal-lagen",
+# "skol- lagen"): joined when the part after it is the head of a law's name.
+_LAW_HEAD_HYPHEN = re.compile(r"(?<=[a-zåäö])-[ \t]?(?=(?:lag|balk|förordning|konvention)[a-zåäö]*(?![\w-]))")
 _SOFT_HYPHEN = "\u00ad"
 _SPACE = re.compile(r"\s+")
 
@@ -53,7 +56,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Joins hyphenated line breaks, drops "*" emphasis and soft hyphens, makes all whitespace one space."""
-    joins = {m.start(): m.end() for m in _HYPHEN_BREAK.finditer(text)}
+    joins = {m.start(): m.end() for rx in (_HYPHEN_BREAK, _LAW_HEAD_HYPHEN) for m in rx.finditer(text)}
     out: list[str] = []
     offsets: list[int] = []
     emphasis: list[int] = []
