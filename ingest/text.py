@@ -896,6 +896,51 @@ def _join_split_headings(drafts: list[_Draft], toc: list[TocEntry]) -> list[_Dra
 # --- tables
 
 
+def _continues_row(previous: _Draft, row: _Draft) -> bool:
+    """Whether a table row is the wrapped rest of the row above it (a conversion wrote each line as a row).
+
+    Either the row's first cell is empty and its first text goes on from the cell above it (in lower case,
+    with a number, or after a hyphen or comma; a page number may stand beside it), or the row above holds
+    a lone "§" whose number this row holds.
+    """
+    above, cells = previous.cells or [], row.cells or []
+    if len(above) != len(cells) or not above or not cells or not above[0]:
+        return False
+    if above[0] == "§" and re.fullmatch(r"\d{1,4}", cells[0]):
+        return all(not cell or above[i] for i, cell in enumerate(cells[1:], start=1))
+    filled = [i for i, cell in enumerate(cells) if cell]
+    if cells[0] or not filled or not above[filled[0]]:
+        return False
+    first = cells[filled[0]]
+    return first[:1].islower() or first[:1].isdigit() or above[filled[0]].endswith(("-", ","))
+
+
+def _join_wrapped_rows(drafts: list[_Draft]) -> list[_Draft]:
+    """Join pipe-table rows that continue the row above them (see _continues_row) into that row."""
+    out: list[_Draft] = []
+    for draft in drafts:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.kind is BlockKind.TABLE_ROW
+            and draft.kind is BlockKind.TABLE_ROW
+            and draft.gap == 0
+            and _PIPE_ROW.match(previous.raw)
+            and _PIPE_ROW.match(draft.raw)
+            and _continues_row(previous, draft)
+        ):
+            cells = [
+                join_lines([a, b]) if a and b else a or b
+                for a, b in zip(previous.cells or [], draft.cells or [], strict=True)
+            ]
+            if previous.cells and previous.cells[0] == "§":
+                cells[0] = f"§ {draft.cells[0]}"  # type: ignore[index]
+            previous.cells, previous.text = cells, CELL_SEPARATOR.join(cells)
+            continue
+        out.append(draft)
+    return out
+
+
 def _header_cells(cells: list[str]) -> bool:
     """Return whether cells read as column headers: header words, beside years or terms ("Mål | 2024")."""
     labels = [cell for cell in cells if not _LABEL_NUMBER.match(cell)]
@@ -1029,6 +1074,7 @@ def parse_text(raw: str, markdown: bool) -> Reading:
     _mark_headings(drafts, toc, atx_mode)
     drafts = _join_split_headings(drafts, toc)
     _assign_levels(drafts, toc, atx_mode)
+    drafts = _join_wrapped_rows(drafts)
     _assign_tables(drafts)
     blocks = _to_blocks(drafts)
     if not blocks and raw.strip():
