@@ -263,6 +263,18 @@ class DocumentGraphBuilder:
                         g.add((agent, RDF.type, FOAF.Person))
                         g.add((agent, RDFS.label, Literal(name)))
                         g.add((item_node, prop, agent))
+                for c_index, commission in enumerate(item.commissions):
+                    task = URIRef(f"{item_node}/commission/{c_index}")
+                    g.add((task, RDF.type, SK.Commission))  # a task ordered by a decision: no sk:Activity
+                    g.add((task, SK.inDocument, self.iri))
+                    g.add((task, RDFS.label, Literal(commission.task)))
+                    g.add((task, SK.assignee, Literal(commission.assignee)))
+                    if commission.deadline:
+                        g.add((task, SK.deadline, Literal(commission.deadline)))
+                    if commission.due_date:
+                        g.add((task, SK.dueDate, Literal(commission.due_date, datatype=XSD.date)))
+                    g.add((item_node, SK.commission, task))
+                    self._derived(task, commission.char_start)
 
     def _body(self, name: str) -> URIRef:
         """The node of a body (nämnd, utskott) of the document's organisation."""

@@ -24,6 +24,7 @@ class SK(DefinedNamespace):
     Alignment: URIRef  # Alignment
     Challenge: URIRef  # Challenge
     Citation: URIRef  # Citation
+    Commission: URIRef  # Commission
     Document: URIRef  # Document
     Forum: URIRef  # Forum
     Goal: URIRef  # Goal
@@ -38,6 +39,7 @@ class SK(DefinedNamespace):
     addresses: URIRef  # addresses
     body: URIRef  # body
     cites: URIRef  # cites
+    commission: URIRef  # commission
     contributesTo: URIRef  # contributes to
     disqualified: URIRef  # disqualified (conflict of interest)
     documentType: URIRef  # document type
@@ -50,6 +52,7 @@ class SK(DefinedNamespace):
     to: URIRef  # to
 
     # http://www.w3.org/2002/07/owl#DatatypeProperty
+    assignee: URIRef  # assignee
     charEnd: URIRef  # character end
     charStart: URIRef  # character start
     citedAs: URIRef  # cited as

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import sys
@@ -10,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from rdflib import RDF
 
 from graph.protocol import (
     Meeting,
@@ -301,3 +303,32 @@ def _check_meetings(doc: ParsedDocument) -> None:
         for item in meeting.items:
             assert item.number.isdigit()
             assert 0 <= item.char_start <= item.char_end <= len(doc.text)
+
+
+def test_commissions_become_their_own_nodes_and_never_plan_gaps(tmp_path):
+    """A commission in a quoted decision is an sk:Commission (no sk:Activity), valid, and gives no gap."""
+    from app.pipeline import load_context
+    from graph.gaps import find_gaps
+    from graph.rdf import build_document_graph
+    from graph.store import Store
+    from ontology import SK
+    from ontology.validate import validate_document_graph
+
+    case = next(c for c in BLOCK_CASES if c["name"] == "protocol extract quoted inside a memo")
+    task = "Kommunstyrelsen uppdrar åt förvaltningen att ta fram en skolplan senast 30 juni 2023."
+    rows = [*case["blocks"][:-1], ["p", task, 2], case["blocks"][-1]]
+    doc = _document(rows)
+    doc.metadata.kind = "tjansteskrivelse"
+    graph = build_document_graph(doc, load_context(Store(tmp_path / "store")))
+    report = validate_document_graph(graph)
+    assert report.conforms, report.text[:2000]
+    by_assignee = {str(graph.value(n, SK.assignee)): n for n in graph.subjects(RDF.type, SK.Commission)}
+    assert set(by_assignee) == {"Förvaltningen", "förvaltningen"}  # "får i uppdrag att", "uppdrar åt ... att"
+    node = by_assignee["förvaltningen"]
+    assert str(graph.value(node, SK.deadline)) == "30 juni 2023"
+    assert str(graph.value(node, SK.dueDate)) == "2023-06-30"
+    assert (None, SK.commission, node) in graph
+    assert not set(graph.subjects(RDF.type, SK.Activity))
+    gaps = find_gaps(graph, today=dt.date(2026, 12, 2))
+    nodes = {str(n) for n in by_assignee.values()}
+    assert not [g for g in gaps if g.node in nodes or g.kind == "deadline_passed"]
