@@ -259,6 +259,7 @@ _LABEL = re.compile(
     rf"^(?:{_words(_T['labels'])})\.?(?![{_LETTER}])\s*(?:nr\.?\s*)?(?:\S*\d\S*)?\s*[,:;.–-]?\s*",
     re.IGNORECASE,
 )
+_LABEL_WORDS = {w.casefold() for w in _T["labels"] if " " not in w}
 _YEARS = re.compile(
     r"(?:(?:vt|ht|läsåret|läsår|år|åren)\s*)?\d{4}(?:\s*(?:[-–/]|till|och)\s*(?:\d{4}|\d{2}))?", re.IGNORECASE
 )
@@ -301,7 +302,11 @@ def form_label(text: str) -> str | None:
     ("TJÄNSTESKRIVELSE", "SAMMANTRÄDESPROTOKOLL 1 2017-12-11", "Bilaga 1 Styrkort"), or that a line opens
     with a protocol's page-header words ("Justerandes signatur"); else None."""
     text = _strip_labels(_clean(text))
-    words = [w for w in re.split(r"[\s|•·,;:()]+", text) if w and not any(c.isdigit() for c in w)]
+    words = [
+        w
+        for w in re.split(r"[\s|•·,;:()]+", text)
+        if w and not any(c.isdigit() for c in w) and w.casefold().strip(".") not in _LABEL_WORDS
+    ]
     if len(words) > 1:
         words = [w for w in words if not _is_abbreviation(w)]
     rest = " ".join(words)
@@ -329,7 +334,8 @@ def _recase(title: str, text: str) -> str:
     """A title set in capitals written in ordinary case, each word as the document mostly writes it."""
     def recase(match: re.Match[str]) -> str:
         word = match.group(0).lower()
-        found = re.findall(rf"(?<![{_LETTER}]){re.escape(word)}(?![{_LETTER}])", text, re.IGNORECASE)
+        pattern = rf"(?<![{_LETTER}./@]){re.escape(word)}(?![{_LETTER}]|\.[a-z])"  # not in a web address
+        found = re.findall(pattern, text, re.IGNORECASE)
         mixed = [w for w in found if not (w.isupper() and len(w) > 1)]
         if mixed:
             return max(set(mixed), key=lambda w: (mixed.count(w), w.islower()))
@@ -379,6 +385,9 @@ def _zone_title(view: _View, zone: list[Block], kind: str | None) -> str | None:
             break
         if sum(len(p.split()) for p in parts) + len(words) > _T["max_words"]:
             break
+        names_genre = label is not None or _ALL_CUES.match(text)
+        if parts and names_genre and all(_body_line(p) or _is_letterhead(p) for p in parts):
+            parts, after_heading = [], False  # a body or organisation above the genre word is a letterhead
         if parts and (after_heading or any(m.kind == "date" for m in find_dates(text))):
             break  # the title is set in its largest type; a date line below it is not part of it
         parts.append(text)
