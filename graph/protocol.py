@@ -397,12 +397,13 @@ def _clean_title(title: str | None) -> tuple[str | None, str | None]:
         if match:
             dnr, title = match.group("dnr"), title[match.end() :]
     if dnr is None:
-        match = _DNR_LABELLED.search(title)
-        if match:
-            dnr = match.group("dnr")
-            title = (title[: match.start()] + " " + title[match.end() :]).strip()
+        match = _DNR_PAREN.search(title)
+        labelled = None if match else _DNR_LABELLED.search(title)
+        if labelled:
+            dnr = labelled.group("dnr")
+            title = (title[: labelled.start()] + " " + title[labelled.end() :]).strip()
         else:
-            match = _DNR_PAREN.search(title) or _DNR_TRAILING.search(title)
+            match = match or _DNR_TRAILING.search(title)
             if match:
                 dnr, title = match.group("dnr"), title[: match.start()]
     title = title.strip(" \t–—-,:;")
@@ -412,7 +413,7 @@ def _clean_title(title: str | None) -> tuple[str | None, str | None]:
 _MARKUP = re.compile(r"\*\*|__|<br\s*/?>|<!--.*?-->", re.IGNORECASE)
 _LEAD_MARK = re.compile(r"(?:#{1,6}\s+|[-•*▪●◦‣·\uf0a7\uf0b7]\s+)+")
 # A body named before the paragraph sign ("BUN § 16", "Kommunstyrelsen § 45"): read only when a diarienummer
-# follows, so that a reference alone in a list ("KF § 23") is no item.
+# (or, after an abbreviation, a title) follows, so that a reference alone in a list ("KF § 23") is no item.
 _BODY_PREFIX = re.compile(
     rf"^(?:[{_UPPER}]{{2,8}}|[{_UPPER}][\w-]*(?:\s+(?:och\s+)?[\w-]+){{0,3}})\s+(?=§\s*\d)"
 )
@@ -452,7 +453,8 @@ def item_header(text: str) -> ItemHeader | None:
     prefix = _BODY_PREFIX.match(stripped)
     if prefix:
         rest = item_header(stripped[prefix.end() :])
-        return rest if rest is not None and rest.dnr else None
+        abbreviation = prefix.group().strip().isupper()  # "BUN § 16 Riktlinjer"; a full name needs a dnr
+        return rest if rest is not None and (rest.dnr or abbreviation and rest.title) else None
     if stripped.startswith("§§"):
         return None
     stripped, toc = _toc_entry(stripped)
