@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from ingest.dates import find_dates
+from ingest.dates import MONTHS, find_dates
 from ingest.model import Block, BlockKind, DateMention, DocumentMetadata, IngestError, ParsedDocument
 
 _DATA = Path(__file__).parent / "data"
@@ -302,10 +302,11 @@ def form_label(text: str) -> str | None:
     ("TJÄNSTESKRIVELSE", "SAMMANTRÄDESPROTOKOLL 1 2017-12-11", "Bilaga 1 Styrkort"), or that a line opens
     with a protocol's page-header words ("Justerandes signatur"); else None."""
     text = _strip_labels(_clean(text))
+    dropped = _LABEL_WORDS | MONTHS.keys()  # labels, numbers and dates around the genre word
     words = [
         w
         for w in re.split(r"[\s|•·,;:()]+", text)
-        if w and not any(c.isdigit() for c in w) and w.casefold().strip(".") not in _LABEL_WORDS
+        if w and not any(c.isdigit() for c in w) and w.casefold().strip(".") not in dropped
     ]
     if len(words) > 1:
         words = [w for w in words if not _is_abbreviation(w)]
@@ -881,8 +882,8 @@ def infer_metadata(doc: ParsedDocument) -> DocumentMetadata:
     organisation = _front_value(view, "organisation") or _organisation(view)
     body = _body(view, title, organisation, kind, zone_title is not None and title == zone_title)
     date = _front_date(view) or _date(view)
-    if kind == "protokoll" and body:
-        title = f"{body} – protokoll{' ' + date if date else ''}"
+    if kind == "protokoll" and (body or date):  # "<body> – protokoll <date>", not the page header
+        title = f"{body} – protokoll{' ' + date if date else ''}" if body else f"Protokoll {date}"
     meta = DocumentMetadata(
         title=title,
         organisation=organisation,
