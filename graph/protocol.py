@@ -916,7 +916,7 @@ def _decision(parts: list[tuple[str | None, _Segment]]) -> str | None:
     return None
 
 
-def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
+def _build_item(doc: ParsedDocument, state: _ItemState, lines: bool = False) -> AgendaItem:
     header = state.header
     title, dnr = header.title, header.dnr
     parts = state.parts
@@ -937,7 +937,7 @@ def _build_item(doc: ParsedDocument, state: _ItemState) -> AgendaItem:
                 text = text[match.end() :].strip(" ,:;–-")
                 if not text:
                     continue
-            if title_open and title and not remaining and _continues_title(title, text, title_heading):
+            if title_open and title and not remaining and _continues_title(title, text, title_heading, lines):
                 title = f"{title} {unmark(text)}"
                 continue
             title_open = False
@@ -998,14 +998,25 @@ def _is_title(text: str, heading: bool) -> bool:
     return words <= _TITLE_WORDS and not re.search(r"[.!?]\s", _ABBREVIATION.sub(" ", text) + " ")
 
 
-def _continues_title(title: str, text: str, heading: bool) -> bool:
+_LINE_WORDS = 20  # more words than a printed line holds
+_LINES_SEEN = 20
+
+
+def _reads_lines(doc: ParsedDocument) -> bool:
+    """Whether the reader gave one block per printed line (paragraphs not rebuilt): among many paragraphs,
+    hardly any is longer than a line. Then a title may come split into short fragments."""
+    sizes = sorted(len(b.text.split()) for b in doc.blocks if b.kind is BlockKind.PARAGRAPH)
+    return len(sizes) >= _LINES_SEEN and sizes[int(len(sizes) * 0.98)] < _LINE_WORDS
+
+
+def _continues_title(title: str, text: str, heading: bool, lines: bool = False) -> bool:
     """Whether a part goes on with a title that a reader split over lines ("Detaljplan för" / "Norrby")."""
     text = unmark(text)
     if not text or _is_sentence(text) or len(title.split()) + len(text.split()) > _HEADING_TITLE_WORDS:
         return False
     if _OPEN_END.search(title) or re.match(r"^[a-zåäö0-9(–-]", text):
         return True
-    return not heading and len(text.split()) <= _FRAGMENT_WORDS
+    return lines and not heading and len(text.split()) <= _FRAGMENT_WORDS
 
 
 def _leading_title(text: str) -> int | None:
@@ -1303,7 +1314,8 @@ def extract_protocol(doc: ParsedDocument) -> list[Meeting]:
 def _meeting(doc: ParsedDocument, walk: _Walk, quote_block: int | None) -> list[Meeting]:
     """The meeting of a finished walk, or [] when what was read is not minutes."""
     states = walk.states
-    items = _merge_items([(_build_item(doc, state), state.header.toc) for state in states])
+    lines = _reads_lines(doc)
+    items = _merge_items([(_build_item(doc, state, lines), state.header.toc) for state in states])
     head = _read_head(walk.head_segments)
     quoted = quote_block is not None
     if not items or not (quoted or _is_protocol(doc, head.text, items)):
