@@ -790,7 +790,13 @@ def _full_date(mentions: list[DateMention]) -> str | None:
 
 
 def _date(view: _View) -> str | None:
-    """A labelled decision/meeting date on the first page, else a date standing alone on the title page."""
+    """The date on a form label line ("SAMMANTRÄDESPROTOKOLL 2023-10-24"), else a labelled decision/meeting
+    date on the first page, else a date standing alone on the title page."""
+    for block in [*view.furniture_blocks(), *_title_zone(view)]:
+        if form_label(block.text):
+            date = _full_date(find_dates(block.text))
+            if date:
+                return date
     head_text = view.text[: view.head_end]
     found: list[tuple[int, int, str]] = []
     for m in _DATE_LABEL.finditer(head_text):
