@@ -1060,10 +1060,17 @@ def _header_positions(block: Block) -> list[int]:
     return positions
 
 
-def _is_protocol(doc: ParsedDocument, head_text: str, items: list[AgendaItem]) -> bool:
+_HEAD_PARTS = frozenset({"members", "substitutes", "adjusters", "place_time", "date", "signatures"})
+
+
+def _is_protocol(
+    doc: ParsedDocument, head_text: str, items: list[AgendaItem], head_kinds: Iterable[str | None] = ()
+) -> bool:
+    """Items make minutes when one has a decision, the head has two parts of a protocol head ("Beslutande",
+    "Sammanträdesdatum", "Justerare"), or a cue ("protokoll") is in the head, title or page furniture."""
     if not items:
         return False
-    if any(item.decision for item in items):
+    if any(item.decision for item in items) or len(_HEAD_PARTS.intersection(head_kinds)) >= 2:
         return True
     haystack = " ".join(
         [head_text, doc.metadata.title or "", doc.metadata.kind or "", " ".join(doc.furniture)]
@@ -1318,7 +1325,8 @@ def _meeting(doc: ParsedDocument, walk: _Walk, quote_block: int | None) -> list[
     items = _merge_items([(_build_item(doc, state, lines), state.header.toc) for state in states])
     head = _read_head(walk.head_segments)
     quoted = quote_block is not None
-    if not items or not (quoted or _is_protocol(doc, head.text, items)):
+    head_kinds = {segment.kind for segment in walk.head_segments}
+    if not items or not (quoted or _is_protocol(doc, head.text, items, head_kinds)):
         return []
     for name, number in head.jav:
         for item in items:
