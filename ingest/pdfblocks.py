@@ -136,7 +136,10 @@ def _breaks(prev: Line, line: Line, draft: _Draft, marker: re.Match[str] | None,
         return True
     first = draft.lines[0]
     if draft.kind is BlockKind.LIST_ITEM and line.x0 < first.x0 + 2:
-        return True  # list continuation lines are indented past the marker
+        # List continuation lines are indented past the marker, unless the item's sentence plainly runs on
+        # at the tight pitch of its own lines (numbered decisions set flush left).
+        runs_on = not _SENTENCE_END.search(prev.text) and line.text[:1].islower()
+        return not (runs_on and line.top - prev.top <= 1.15 * expected)
     if draft.kind is BlockKind.PARAGRAPH and line.x0 > first.x0 + 0.8 * line.size and len(draft.lines) > 1:
         return True  # an indented line after a paragraph's body
     return False

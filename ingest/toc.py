@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Titles that introduce a table of contents (compared case-insensitively, without final punctuation).
 TOC_TITLES = frozenset(
@@ -158,6 +159,7 @@ def toc_levels(items: list[tuple[str, int | None, float | None]]) -> list[TocEnt
     return entries
 
 
+@lru_cache(maxsize=8192)
 def normalise_title(text: str) -> str:
     """Return a title reduced to lower-case letters and digits (no numbering, spaces or punctuation)."""
     text = unicodedata.normalize("NFC", _clean(text))
