@@ -1,24 +1,39 @@
 """Document metadata, inferred from the text (title, organisation, body, kind, date, period) or a manifest.
 
-The rules follow Swedish municipal document conventions, not any one document:
+The rules follow Swedish municipal document conventions, not any one document. They read the document's
+*first page*: the letterhead and running-header lines the reader removed (furniture), Markdown front matter
+(``doc.front_matter``, or opening "key: value" blocks), and the *title zone* (the first page's opening short
+blocks, up to its first running text):
 
-- the *title* is the first heading (or short block) on the first page that names a document type, else the
-  first heading that is not a letterhead;
+- the *kind* from a *form label*: a line of the furniture or the title zone that is a genre word alone,
+  with at most a date, a number or a diarienummer ("TJÄNSTESKRIVELSE", "SAMMANTRÄDESPROTOKOLL 1
+  2017-12-11", "Bilaga 1 Styrkort", "BESLUT"), the first one first; else a protocol's page-header words
+  anywhere on the first page ("Justerandes signatur"), a genre word in the title, in the title zone, "§ 12"
+  lines, the shape of a slide deck (``data/document_kinds.toml``). So a memo about a protocol stays a
+  memo, a protocol quoting a plan a protocol;
+- the *title* a person uses: the title zone's genre word and subject lines without labels ("Bilaga 1",
+  "Version 3"), dates, diarienummer, form labels that are no part of a title ("Tjänsteskrivelse"), a
+  memo's addressee or a letterhead above the genre word, ended by a period, a heading such as "Förslag
+  till beslut" or a line in smaller type (``data/titles.toml``); a title in capitals is written as the
+  document writes its words. A protocol is "<body> – protokoll <date>". Without a title zone: the
+  first-page heading set largest;
 - the *organisation* is the municipality or regional body named in the letterhead: "X kommun", "X stad",
-  "Region X", "X kommunalförbund", "Regionförbundet X", "Kommunal utveckling X län". Mentions are weighed by
-  where they stand (first page, start of a block, a short block, capitals); a name written in capitals is
-  written in ordinary case ("SVENLJUNGA KOMMUN" -> "Svenljunga kommun"); a place name alone in the
-  letterhead ("FINSPÅNG") strengthens the matching "Finspångs kommun" found in the text;
-- the *body* is read from a decision table ("Beslutat av"), a protocol's decision heading ("Bildnings- och
-  sociala utskottets beslut" -> "Bildnings- och sociala utskottet"), a title "Organisation – Body", a short
-  block on the first page ("Sektor utbildning"), the title, or the giver of an assignment ("Skolchefsnätverket
-  ger följande uppdrag");
-- the *kind* from a protocol's page header, else cue words in the title (``data/document_kinds.toml``), else
-  the shape of a slide deck;
-- the *date* from a labelled date on the first page ("Beslutandedatum 2025-04-01", "Sammanträdesdatum") or a
-  date standing alone on the title page ("PKS 22-09-08");
-- the *period* from the title ("Verksamhetsplan 22/23" -> "2022/2023") or a range after a cue word ("för
-  åren 2023–2026", "löper över tre kalenderår (2021-2024)"), normalised to "YYYY/YYYY" (school year),
+  "Region X", "X kommunalförbund", "Regionförbundet X", "Kommunal utveckling X län", or "Xs kommunala …".
+  Mentions are weighed by where they stand (first page, start of a block, a short block, capitals); a name
+  written in capitals is written in ordinary case ("SVENLJUNGA KOMMUN" -> "Svenljunga kommun"); a place
+  name alone in the letterhead ("FINSPÅNG") strengthens the matching "Finspångs kommun" found in the text;
+- the *body* from front matter ("namnd:"), a decision table ("Beslutat av"), a protocol's letterhead line
+  ("Kommunstyrelsens verksamhetsutskott") or decision heading, a title "Organisation – Body" or "<genre>
+  <Body> <period>" ("Styrkort Välfärd skola 2019–2022"), a memo's signature ("Produktionsdirektör Välfärd
+  skola": a memo's first page names its addressee, not its author), a short block on the first page
+  ("Sektor utbildning"), the title, or the giver of an assignment ("Skolchefsnätverket ger följande
+  uppdrag");
+- the *date* from front matter, a form label line ("SAMMANTRÄDESPROTOKOLL 2023-10-24"), a labelled date on
+  the first page ("Beslutandedatum 2025-04-01", "Sammanträdesdatum") or a date standing alone on the title
+  page;
+- the *period* from the title ("Verksamhetsplan 22/23" -> "2022/2023"); for plans and reports (not
+  protocols, memos or decisions) else a range after a cue word ("för åren 2023–2026") or the first range
+  of years in the first page's own text, never in a table; normalised to "YYYY/YYYY" (school year), 
   "YYYY-YYYY" (calendar years), "YYYY" or "VT 2023"/"HT 2023".
 """
 

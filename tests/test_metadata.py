@@ -188,6 +188,7 @@ def test_municipality_name_rule_matches_the_reference_list():
         ("Balanserat styrkort 2024", "", "styrkort"),
         ("Tjänsteskrivelse", "", "tjansteskrivelse"),
         ("Nämndbudget 2025 för utbildningsnämnden", "", "namndbudget"),
+        ("Nämndplan 2025 Barn- och utbildningsnämnden", "", "verksamhetsplan"),
         ("Intern kontrollplan 2024", "", "intern_kontrollplan"),
         ("Delårsrapport augusti 2023", "", "arsbokslut"),
         ("Beslut efter tillsyn av förskoleklass och grundskola", "", "beslut"),
