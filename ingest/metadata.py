@@ -33,7 +33,7 @@ blocks, up to its first running text):
   page;
 - the *period* from the title ("Verksamhetsplan 22/23" -> "2022/2023"); for plans and reports (not
   protocols, memos or decisions) else a range after a cue word ("för åren 2023–2026") or the first range
-  of years in the first page's own text, never in a table; normalised to "YYYY/YYYY" (school year), 
+  of years in the first page's own text, never in a table; normalised to "YYYY/YYYY" (school year),
   "YYYY-YYYY" (calendar years), "YYYY" or "VT 2023"/"HT 2023".
 """
 
