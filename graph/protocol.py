@@ -1475,11 +1475,11 @@ def _commission_forms() -> _CommissionForms:
     task = r"(?P<task>[^\n]+)"
     uppdrag = r"(?:i\s+uppdrag|uppdraget|ett\s+uppdrag)"
     patterns = (
-        rf"(?<![\w-])(?:{_alternation(data['give_verbs'])})\s+{who}\s+{uppdrag}\s+att\s+{task}",
+        rf"(?<![\w-])(?:{_alternation(data['give_verbs'])})\s+{who}\s+{uppdrag}\s+att[\s,]+{task}",
         rf"(?<![\w-])(?:{_alternation(data['commission_verbs'])})\s+(?:{_alternation(data['commission_prepositions'])})"
-        rf"\s+{who}\s+att\s+{task}",
-        rf"(?<![\w-])uppdrag(?:et)?\s+till\s+{who}\s+att\s+{task}",
-        rf"^{who}\s+(?:{_alternation(data['passive_verbs'])})\s+(?:i\s+)?(?:ett\s+)?uppdrag(?:et)?\s+att\s+{task}",
+        rf"\s+{who}\s+att[\s,]+{task}",
+        rf"(?<![\w-])uppdrag(?:et)?\s+till\s+{who}\s+att[\s,]+{task}",
+        rf"^{who}\s+(?:{_alternation(data['passive_verbs'])})\s+(?:i\s+)?(?:ett\s+)?uppdrag(?:et)?\s+att[\s,]+{task}",
     )
     strong = [
         c
