@@ -9,6 +9,7 @@ import pytest
 
 from ingest.metadata import (
     DOCUMENT_KINDS,
+    form_label,
     infer_metadata,
     kind_from_text,
     load_manifest,
@@ -198,6 +199,27 @@ def test_municipality_name_rule_matches_the_reference_list():
 )
 def test_kind_from_text(title, head, kind):
     assert kind_from_text(title, head) == kind
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("TJÄNSTESKRIVELSE", "tjansteskrivelse"),
+        ("Tjänsteskrivelse 2024-01-12 Dnr BUN 2024/5", "tjansteskrivelse"),
+        ("SAMMANTRÄDESPROTOKOLL 1 2017-12-11", "protokoll"),
+        ("6 februari 2018 SAMMANTRÄDESPROTOKOLL", "protokoll"),
+        ("Justerandes signatur", "protokoll"),
+        ("Bilaga 1. Styrkort", "styrkort"),
+        ("BESLUT", "beslut"),
+        ("Budget 2025", "namndbudget"),
+        ("Förslag till beslut", None),
+        ("Styrkort för Produktion förskola", None),
+        ("Kommunstyrelsens verksamhetsutskott", None),
+        ("KFKS 2017/457", None),
+    ],
+)
+def test_form_label(line, kind):
+    assert form_label(line) == kind
 
 
 def test_document_kinds_are_the_contract_notations():
