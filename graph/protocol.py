@@ -1162,8 +1162,10 @@ def _quote_start(logical: list[tuple[int, Block]]) -> int | None:
     return None
 
 
+# An attachment's first line: "Bilaga 1", "Bilaga A till § 30", "Bilaga till protokoll 2020-10-20".
 _ATTACHMENT = re.compile(
-    r"^(?:Bilaga|BILAGA)\s+(?:nr\.?\s*)?(?:\d{1,3}[a-z]?|[A-Z])(?:\s+(?:till|i)\s+.{0,80})?$"
+    r"^(?:Bilaga|BILAGA)(?:\s+(?:nr\.?\s*)?(?:\d{1,3}[a-z]?|[A-Z])(?:[\s,]+(?:till|i|§)\s*.{0,80})?"
+    r"|[\s,]+(?:till|§)\s*.{0,80})$"
 )
 
 
