@@ -550,7 +550,8 @@ def _row_table(rows: list[list[Line]], page: int) -> TableFragment:
 
 def structure_rows(lines: list[Line], gutter: float | None) -> tuple[list[Line], list[TableFragment]]:
     """Read a page's visual rows as a person does: a lone row drawn in pieces is one line; two or more rows
-    whose pieces line up in columns are an unruled table (a row's wrapped cell continues under it).
+    whose pieces line up in columns, or a row whose later cell wraps onto lines under it, are an unruled
+    table.
 
     Pages with a column gutter are left as they are: there, pieces of a row belong to different columns.
     """
@@ -563,7 +564,7 @@ def structure_rows(lines: list[Line], gutter: float | None) -> tuple[list[Line],
 
     def close() -> None:
         multi = [row for row in run if len(row) > 1]
-        if len(multi) >= 2:
+        if len(multi) >= 2 or (multi and len(run) > len(multi)):  # aligned rows, or a row with a wrapped cell
             tables.append(_row_table(run, run[0][0].page))
         else:
             out.extend(merge_segments(row) for row in run)

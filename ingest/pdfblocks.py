@@ -181,16 +181,12 @@ _SECTION_NUMBER = re.compile(r"^\d{1,2}\.$")
 def _is_numbered_heading(draft: _Draft, text: str, base: float) -> bool:
     """Whether a draft opening with a number ("1. Förvaltningens uppdrag") is a numbered heading.
 
-    It is when set larger than the body text, or bold throughout, short and not a sentence; a numbered list
-    item is neither.
+    It is when set clearly larger than the body text, as an unnumbered heading would be. A bold numbered line
+    at about body size stays a list item: in plans those are the numbered goals or focus areas of a list.
     """
-    if not _SECTION_NUMBER.match(draft.marker or "") or len(draft.lines) > 2 or len(text) > 110:
+    if not _SECTION_NUMBER.match(draft.marker or "") or len(draft.lines) > 2 or len(text) > 160:
         return False
-    size = max(line.size for line in draft.lines)
-    if size >= base + 1.0:
-        return True
-    bold = all(line.bold for line in draft.lines)
-    return bold and not _SENTENCE_END.search(text.rstrip('”"'))
+    return max(line.size for line in draft.lines) >= base + 1.5
 
 
 def to_blocks(pages: list[PageContent], toc: list[TocEntry]) -> list[Block]:
@@ -293,30 +289,42 @@ def compact_columns(rows: list[list[str]]) -> list[list[str]]:
 
 
 def join_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
-    """Join a row that only continues one cell of the row above (a wrapped line the grid cut off) to it.
+    """Join a row that only continues one cell of a row above (a wrapped line the grid cut off) to that cell.
 
-    Such a row has one non-empty cell, under a non-empty cell of a row with two or more filled cells, and its
-    text carries on the sentence (it starts in lower case).
+    Such a row has one non-empty cell and its text carries on the cell's sentence (it starts in lower case;
+    the cell does not end one). In a later column the cell is in the row just above, a row of two or more
+    filled cells; in the first column, which often spans a group of rows, it is the last first-column text
+    above, however many rows of the group lie between.
     """
     out: list[list[str]] = []
     for row in rows:
         filled = [j for j, text in enumerate(row) if text]
-        previous = out[-1] if out else None
-        if (
-            previous is not None
-            and len(filled) == 1
-            and len(previous) == len(row)
-            and sum(1 for text in previous if text) >= 2
-            and previous[filled[0]]
-            and row[filled[0]][:1].islower()
-            and not LIST_MARKER.match(row[filled[0]])
-            and not _SENTENCE_END.search(previous[filled[0]])
-        ):
+        target = _wrapped_target(out, row, filled[0]) if len(filled) == 1 else None
+        if target is not None:
             j = filled[0]
-            previous[j] = join_lines([previous[j], row[j]])
+            target[j] = join_lines([target[j], row[j]])
             continue
         out.append(list(row))
     return out
+
+
+def _wrapped_target(out: list[list[str]], row: list[str], j: int) -> list[str] | None:
+    """The row above whose cell j the lone text of ``row`` continues, or None."""
+    text = row[j]
+    if not text[:1].islower() or LIST_MARKER.match(text):
+        return None
+    candidates = out[-1:] if j else reversed(out)
+    for previous in candidates:
+        if len(previous) != len(row):
+            return None
+        if not previous[j]:
+            continue
+        if _SENTENCE_END.search(previous[j]):
+            return None
+        if j and sum(1 for cell in previous if cell) < 2:
+            return None
+        return previous
+    return None
 
 
 def _table_blocks(fragment: TableFragment, table_id: int) -> list[Block]:
