@@ -10,6 +10,7 @@ of one document.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -180,21 +181,29 @@ def is_numberish(text: str) -> bool:
 
 
 def _canonical_keys(keys: Counter[str]) -> dict[str, str]:
-    """Map an abbreviated key to the key it abbreviates ("justerandes sign" -> "justerandes signatur")."""
+    """Map an abbreviated key to the key it abbreviates ("justerandes sign" -> "justerandes signatur"): the
+    same words but the last, which the longer key's last word starts with (and which is not rarer)."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for key in keys:
+        words = key.split()
+        if words:
+            groups.setdefault(tuple(words[:-1]), []).append(key)
     mapping: dict[str, str] = {}
-    for short in keys:
-        short_words = short.split()
-        for long in keys:
-            long_words = long.split()
-            if long == short or len(long_words) != len(short_words) or keys[long] < keys[short]:
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        by_last = sorted((key.split()[-1], key) for key in members)
+        lasts = [last for last, _ in by_last]
+        for short in members:
+            last = short.split()[-1]
+            if len(last) < 3:
                 continue
-            pairs = list(zip(short_words, long_words, strict=True))
-            if (
-                all(a == b for a, b in pairs[:-1])
-                and len(pairs[-1][0]) >= 3
-                and pairs[-1][1].startswith(pairs[-1][0])
-            ):
-                mapping[short] = long
+            for i in range(bisect.bisect_right(lasts, last), len(lasts)):
+                if not lasts[i].startswith(last):
+                    break
+                long = by_last[i][1]
+                if keys[long] >= keys[short]:
+                    mapping[short] = long
     return mapping
 
 

@@ -111,10 +111,16 @@ def _is_furniture_word(token: str) -> bool:
     letters = "".join(ch for ch in token.casefold() if ch.isalpha())
     if len(letters) < _FUZZY_MIN_LENGTH:
         return False
-    return any(
-        difflib.SequenceMatcher(None, letters, word).ratio() >= _FUZZY_RATIO
-        for word in lexicon().furniture_words
-    )
+    for word in lexicon().furniture_words:
+        matcher = difflib.SequenceMatcher(None, letters, word)
+        # real_quick_ratio and quick_ratio are upper bounds of ratio: cheap rejections first.
+        if (
+            matcher.real_quick_ratio() >= _FUZZY_RATIO
+            and matcher.quick_ratio() >= _FUZZY_RATIO
+            and matcher.ratio() >= _FUZZY_RATIO
+        ):
+            return True
+    return False
 
 
 def strip_furniture(text: str) -> str:
