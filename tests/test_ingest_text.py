@@ -7,6 +7,7 @@ import pytest
 
 from ingest.model import CELL_SEPARATOR, BlockKind, IngestError, assemble, assign_sections
 from ingest.text import decode_text, parse_text
+from ingest.textforms import split_front_matter
 from ingest.transcript import parse_item_header
 
 HERE = Path(__file__).parent
@@ -21,6 +22,7 @@ def _load(name: str) -> dict:
 DECODE = _load("decode.toml")["case"]
 PARSE = _load("parse.toml")["case"]
 SEED_CASES = _load("seeds.toml")["seed"]
+FRONT = _load("forms.toml")["front"]
 CHECKED = ("level", "marker", "page", "cells", "table", "header")
 
 
@@ -70,6 +72,11 @@ def test_parse_text(case):
         assert not any(phrase in b.text for b in blocks), phrase
     if "warning" in case:
         assert any(case["warning"] in w for w in warnings)
+
+
+@pytest.mark.parametrize("case", FRONT, ids=lambda c: c["name"])
+def test_split_front_matter(case):
+    assert split_front_matter(case["input"]) == (case["fields"], case["rest"])
 
 
 def _parse_seed(name: str):
