@@ -650,7 +650,10 @@ def _body_case(text: str) -> str:
     text = _clean(text).rstrip(".,;:")
     if _is_caps(text):
         text = text.lower()
-    text = re.sub(rf"^([{_LETTER}]+)\s+(och|&)\s", r"\1- \2 ", text)
+    # "Barn och utbildningsnämnden": the first word is part of the compound after "och" ("Bildnings- och
+    # sociala utskottet" too); "Kultur och fritid" is a name of its own
+    compound = rf"(?:[{_LOWER}]+\s+)?[{_LOWER}]*(?:{_HEADS}|{_words(_WORDS['body']['owned_heads'])})"
+    text = re.sub(rf"^([{_LETTER}]+)\s+(och|&)\s(?={compound}(?:\s|$))", r"\1- \2 ", text)
     return text[:1].upper() + text[1:]
 
 
