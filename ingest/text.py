@@ -25,6 +25,7 @@ from ingest.textforms import (
     is_prose_columns,
     join_cell_lines,
     layout_rows,
+    page_columns,
     pipe_cells,
     read_pipe_row,
     split_front_matter,
@@ -524,24 +525,29 @@ def _read_layout_columns(lines: list[_Line]) -> list[_Line]:
     gaps = sum(1 for line in lines if "\t" not in line.text and has_column_gap(line.text))
     if gaps < LAYOUT_MIN_GAP_LINES:
         return lines
+    columns: dict[int | None, list[int]] = {}
+    for line in lines:
+        columns.setdefault(line.page, [])
+    for page in columns:
+        columns[page] = page_columns([line.text.rstrip() for line in lines if line.page == page])
     out: list[_Line] = []
     block: list[_Line] = []
     for line in lines:
         if block and (not line.text.strip() or line.page != block[-1].page):
-            out.extend(_layout_block(block))
+            out.extend(_layout_block(block, columns[block[0].page]))
             block = []
         if line.text.strip():
             block.append(line)
         else:
             out.append(line)
-    out.extend(_layout_block(block))
+    out.extend(_layout_block(block, columns[block[0].page] if block else []))
     return out
 
 
-def _layout_block(block: list[_Line]) -> list[_Line]:
+def _layout_block(block: list[_Line], columns: list[int]) -> list[_Line]:
     if not any(has_column_gap(line.text) for line in block) or any(_is_pipe_row(line.text) for line in block):
         return block
-    rows = layout_rows([line.text.rstrip() for line in block])
+    rows = layout_rows([line.text.rstrip() for line in block], columns)
     table = [(line, cells) for line, cells in zip(block, rows, strict=True) if cells is not None]
     out = [line for line, cells in zip(block, rows, strict=True) if cells is None]
     if is_prose_columns([cells for _, cells in table]):

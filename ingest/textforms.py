@@ -387,30 +387,44 @@ def has_column_gap(line: str) -> bool:
     return bool(_COLUMN_GAP.search(line.rstrip()))
 
 
-def layout_rows(block: Sequence[str]) -> list[list[str] | None]:
+def page_columns(lines: Sequence[str]) -> list[int]:
+    """The column starts of a page of layout text: clustered starts of the segments of its lines with gaps."""
+    return _column_starts([_segments(line) for line in lines if has_column_gap(line)])
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _SEGMENT.finditer(line)]
+
+
+def layout_rows(block: Sequence[str], columns: Sequence[int] | None = None) -> list[list[str] | None]:
     """Split a block of consecutive layout lines into cells at their column gaps.
 
-    A block with fewer than two lines with gaps is text (None for every line). Otherwise column starts are
-    the starts of the text segments of the lines with gaps, clustered within COLUMN_TOLERANCE characters
-    and kept when two lines start a segment there; every line from the first line with a gap on is a row
-    with one cell per column (a segment goes to the nearest column), the lines before it stay text.
+    A block with fewer than two lines with gaps is text (None for every line). Otherwise the column starts
+    (``columns``: the page's, so that the blocks of one table share them; by default the block's own) are
+    clustered starts of text segments; every line from the first line with a gap on is a row with a cell
+    per column the block uses, and the first (a segment goes to the nearest column); the lines before the
+    first line with a gap stay text.
     """
     gapped = [has_column_gap(line) for line in block]
     if sum(gapped) < 2:
         return [None] * len(block)
-    segments = [[(m.start(), m.group()) for m in _SEGMENT.finditer(line)] for line in block]
-    columns = _column_starts([segs for segs, gap in zip(segments, gapped, strict=True) if gap])
+    segments = [_segments(line) for line in block]
+    if columns is None:
+        columns = _column_starts([segs for segs, gap in zip(segments, gapped, strict=True) if gap])
     if len(columns) < 2:
         return [None] * len(block)
     first = gapped.index(True)
-    rows: list[list[str] | None] = [None] * first
+    rows: list[list[str]] = []
     for segs in segments[first:]:
         cells = [""] * len(columns)
         for start, text in segs:
             column = min(range(len(columns)), key=lambda c: abs(columns[c] - start))
             cells[column] = f"{cells[column]} {text}".strip()
         rows.append(cells)
-    return rows
+    used = [c for c in range(len(columns)) if c == 0 or any(row[c] for row in rows)]
+    if sum(1 for c in used if any(row[c] for row in rows)) < 2:
+        return [None] * len(block)
+    return [None] * first + [[row[c] for c in used] for row in rows]
 
 
 PROSE_MIN_ROWS = 4
