@@ -299,6 +299,9 @@ def join_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
     out: list[list[str]] = []
     for row in rows:
         filled = [j for j, text in enumerate(row) if text]
+        if out and _continues_header(out[-1], row, filled):
+            out[-1] = [f"{a} {b}".strip() for a, b in zip(out[-1], row, strict=True)]
+            continue
         target = _wrapped_target(out, row, filled[0]) if len(filled) == 1 else None
         if target is not None:
             j = filled[0]
@@ -306,6 +309,25 @@ def join_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
             continue
         out.append(list(row))
     return out
+
+
+_YEAR = re.compile(r"^(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?$")
+
+
+def _continues_header(previous: list[str], row: list[str], filled: list[int]) -> bool:
+    """Whether a row of years finishes the header row above it ("Utfall | Mål" over "2016 | 2017").
+
+    The row above has two or more filled cells; this row holds only years (or a short parenthesis such as
+    "(utfall)"), each under a label of words without a number of its own.
+    """
+    if len(previous) != len(row) or not filled or sum(1 for text in previous if text) < 2:
+        return False
+    return all(
+        (_YEAR.match(row[j]) or (row[j].startswith("(") and len(row[j]) <= 20))
+        and previous[j]
+        and not any(ch.isdigit() for ch in previous[j])
+        for j in filled
+    )
 
 
 def _wrapped_target(out: list[list[str]], row: list[str], j: int) -> list[str] | None:
