@@ -404,8 +404,9 @@ def _zone_title(view: _View, zone: list[Block], kind: str | None) -> str | None:
         names_genre = label is not None or _ALL_CUES.match(text)
         if parts and names_genre and all(_body_line(p) or _is_letterhead(p) for p in parts):
             parts, after_heading = [], False  # a body or organisation above the genre word is a letterhead
-        if parts and (after_heading or any(m.kind == "date" for m in find_dates(text))):
-            break  # the title is set in its largest type; a date line below it is not part of it
+        below_heading = after_heading and (len(words) > 3 or text.endswith("."))
+        if parts and (below_heading or any(m.kind == "date" for m in find_dates(text))):
+            break  # below the title's heading only a short line goes on with it; a date line does not
         parts.append(text)
         after_heading = after_heading or block.kind is BlockKind.HEADING
         if any(normalise_period(m) for m in find_dates(text)):
