@@ -272,7 +272,7 @@ def find_page_furniture(parts: Sequence[list[str] | None], blank: Sequence[bool]
         in_runs.update({k for i in run for k in keys[i] or [] if k})
     threshold = max(FURNITURE_MIN_REPEATS, FURNITURE_RUN_SHARE * len(runs))
     furniture = {k for k, n in in_runs.items() if n >= threshold}
-    if not furniture:
+    if not furniture or not _at_page_breaks(runs, keys, blank, furniture):
         return PageFurniture()
     words = _furniture_words(furniture, canonical)
     members = [_member(ks, furniture, words) for ks in keys]
@@ -469,6 +469,20 @@ def _column_starts(lines: list[list[tuple[int, str]]]) -> list[int]:
         if support >= 2 or not columns:
             columns.append(cluster[0])
     return columns
+
+
+def _at_page_breaks(
+    runs: list[list[int]], keys: list[list[str] | None], blank: Sequence[bool], furniture: set[str]
+) -> bool:
+    """Whether the runs of repeated lines are page breaks, not a repeated pattern of content ("Ansvar:
+    Rektor" / "Klart: VT24" under every activity): most of them hold a page number, or the document opens
+    with the furniture (its first page's letterhead)."""
+    numbered = sum(1 for run in runs if any(keys[i] == [""] for i in run))
+    if numbered >= FURNITURE_RUN_SHARE * len(runs) and numbered >= FURNITURE_MIN_REPEATS:
+        return True
+    first = next((i for i, empty in enumerate(blank) if not empty), None)
+    opening = next((run for run in runs if run[0] == first), [])
+    return any(k in furniture for i in opening for k in keys[i] or [])
 
 
 def _pages_from_breaks(n: int, breaks: list[int], content: list[bool]) -> list[int]:
