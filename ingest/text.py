@@ -408,6 +408,7 @@ def _drop_running_headers(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
             and len(key) <= 60
             and not key.endswith(":")
             and "\t" not in text
+            and not _is_pipe_row(text)
             and not _BULLET.match(text)
             and not _ATX.match(text)
         ):
@@ -495,6 +496,13 @@ def _drop_page_furniture(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
     """
     blank = [not line.text.strip() or _is_pipe_separator(line.text) for line in lines]
     parts = [None if empty else _furniture_parts(line) for line, empty in zip(lines, blank, strict=True)]
+    following: int | None = None  # a table row with a row below it is a table's (header) row, not furniture
+    for i in range(len(lines) - 1, -1, -1):
+        if blank[i]:
+            continue
+        if following is not None and _is_pipe_row(lines[i].text) and _is_pipe_row(lines[following].text):
+            parts[i] = None
+        following = i
     if any(line.page is not None for line in lines):
         found = find_edge_furniture(parts, blank, [line.page for line in lines])
     else:
