@@ -81,12 +81,27 @@ def draft_blocks(pages: list[PageContent]) -> list[_Draft]:
                 drafts.append(current)
                 continue
             prev = current.lines[-1]
-            if _breaks(prev, line, current, marker, pitch) or _deliberate_break(prev, line, page_lines):
+            if _breaks(prev, line, current, marker, pitch) or (
+                _deliberate_break(prev, line, page_lines) and not _runs_on(prev, line)
+            ):
                 current = _new_draft(line, marker)
                 drafts.append(current)
             else:
                 current.lines.append(line)
     return drafts
+
+
+def _runs_on(prev: Line, line: Line) -> bool:
+    """Whether a line plainly carries on the previous line's sentence: same style, no sentence end before
+    it, and it starts with a lower-case word (not a list marker)."""
+    return (
+        not _SENTENCE_END.search(prev.text)
+        and line.text[:1].islower()
+        and not LIST_MARKER.match(line.text)
+        and abs(prev.size - line.size) < 0.6
+        and prev.bold == line.bold
+        and prev.italic == line.italic
+    )
 
 
 def _deliberate_break(prev: Line, line: Line, page_lines: list[Line]) -> bool:
@@ -121,7 +136,8 @@ def _breaks(prev: Line, line: Line, draft: _Draft, marker: re.Match[str] | None,
         return True
     expected = pitch.get(round(line.size, 1), 1.4 * line.size)
     if line.top - prev.top > 1.3 * expected:
-        return True
+        # A wider gap ends a paragraph, unless the sentence plainly runs on across it (a stray empty line).
+        return not (_runs_on(prev, line) and line.top - prev.top <= 2.2 * expected)
     if line.bold and not prev.bold:
         # An all-bold line after plain text starts a heading or an item, unless a bold phrase carries on
         # the sentence.
