@@ -13,7 +13,8 @@ scorer the outside evaluation uses); failed extraction stages and plan elements 
 Matching rules (documented in the README):
 - legal references: sets of provisions per document. A gold statute entry is the lagen.nu IRI built from its
   law, chapter and paragraph; a gold non-statute entry (allmänna råd, läroplan) is the IRI our citation reader
-  gives its quote. Exact IRI match.
+  gives its quote. Exact IRI match, after dropping a law-only (chapter-only) IRI where the same set holds a
+  more specific one of that law (chapter), as the outside scorer does.
 - SDG mentions: sets of (goal, target) per document, exact.
 - organisation: the publisher's label equals gold (case-insensitively), kommunkod equal (None = not a kommun).
 - agenda items: number and diarienummer exact, title similar (see TEXT_THRESHOLD).
@@ -98,6 +99,22 @@ class Counts:
             "fp": self.fp,
             "fn": self.fn,
         }
+
+
+def collapse_law_only(iris: set[str]) -> set[str]:
+    """Drop a law-only (or chapter-only) IRI where a more specific one of the same law (chapter) is there.
+
+    The outside scorer does the same: gold lists a law by name only where no chapter or § of it is cited.
+    """
+    kept = set()
+    for iri in iris:
+        base, _, frag = iri.partition("#")
+        if not frag and any(other.startswith(base + "#") for other in iris):
+            continue
+        if re.fullmatch(r"K[0-9a-z]+", frag) and any(other.startswith(iri + "P") for other in iris):
+            continue
+        kept.add(iri)
+    return kept
 
 
 def gold_provisions(gold: dict) -> set[str]:
@@ -240,7 +257,8 @@ def evaluate(pairs: list[tuple[Path, dict]], manifest: dict) -> dict:
         doc = read_document(path, known=manifest.get(path.name))
         graph = build_document_graph(doc, context)
         iri = document_iri(doc.source_file)
-        legal.add_sets(graph_provisions(graph, iri), gold_provisions(gold), path.name)
+        cited, wanted = graph_provisions(graph, iri), gold_provisions(gold)
+        legal.add_sets(collapse_law_only(cited), collapse_law_only(wanted), path.name)
         sdg.add_sets(graph_sdg(graph, iri), gold_sdg(gold), path.name)
         score_agenda_items(graph_agenda_items(graph, iri), gold["agenda_items"], items, path.name)
         plan_reports.append(score_plan(gold, plan_from_graph(graph, iri)))
