@@ -7,9 +7,11 @@ file stop the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import numpy as np
 
 from graph.iris import document_graph, document_iri
 from graph.rdf import Context, StageFailure, build_document
@@ -103,6 +105,12 @@ class Services:
             )
         return self._aligner
 
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts for the graph layer's learned steps (the search model's passage embedding)."""
+        from search.model import embed_passages
+
+        return embed_passages(list(texts))
+
     def enrich(self, doc: ParsedDocument, graph) -> None:
         """Add what needs the model to a document graph (inferred SDG links)."""
         if not self.use_model:
@@ -168,6 +176,8 @@ def ingest_file(
     if current and path.is_file() and sha256_bytes(path.read_bytes()) == previous.sha256:
         return "unchanged", None, []
     doc = read_document(path, options, known)
+    if use_model:
+        context = replace(context, embed=services.embed_texts)
     built = build_document(doc, context)
     graph, failures = built.graph, list(built.failures)
     if services is not None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 
@@ -45,6 +46,9 @@ class Context:
     statute: list[dict] = field(default_factory=list)  # skollagen paragraph versions (corpus/reference)
     kommuner: list[dict] = field(default_factory=list)  # kommun records (name, kommunkod, län)
     today: dt.date = field(default_factory=dt.date.today)
+    # Texts -> L2-normalised rows (the search model's passage embedding), for the learned plan-block
+    # classifier; None (a --no-model build) uses the classifier's structure-only variant.
+    embed: Callable[[Sequence[str]], np.ndarray] | None = None
 
 
 def document_date(doc: ParsedDocument) -> dt.date | None:
@@ -302,7 +306,10 @@ class DocumentGraphBuilder:
         from graph.plan import extract_plan
 
         g = self.graph
-        extraction = extract_plan(self.doc, reference_date=self.date)
+        extraction = extract_plan(self.doc, reference_date=self.date, embed=self.context.embed)
+        g.add((self.iri, SK.planStructureRead, Literal(extraction.structure_read)))
+        if not extraction.structure_read and extraction.unread_reason:
+            g.add((self.iri, SK.planStructureNote, Literal(extraction.unread_reason, lang="sv")))
         for element in extraction.elements:
             node = self.element_node(element.id)
             g.add((node, RDF.type, PLAN_CLASSES[element.kind]))

@@ -67,6 +67,8 @@ class SK(DefinedNamespace):
     notInForce: URIRef  # not in force
     page: URIRef  # page
     paragraphNumber: URIRef  # paragraph number
+    planStructureNote: URIRef  # plan structure note
+    planStructureRead: URIRef  # plan structure read
     roleLabel: URIRef  # role label
     score: URIRef  # score
     section: URIRef  # section

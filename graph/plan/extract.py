@@ -34,7 +34,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from graph.plan.actors import find_actors, parse_owners, subject_owner
 from graph.plan.frequency import find_frequencies
@@ -1356,10 +1359,15 @@ def _reference(doc: ParsedDocument, reference_date: dt.date | None) -> dt.date |
     return None
 
 
-def extract_plan(doc: ParsedDocument, reference_date: dt.date | None = None) -> PlanExtraction:
+def extract_plan(
+    doc: ParsedDocument,
+    reference_date: dt.date | None = None,
+    embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+) -> PlanExtraction:
     """Extract the plan elements (visions, goals, priority areas, strategies, activities, challenges, forums)
     and the actors of a parsed document. ``reference_date`` dates deadlines written without a year (default:
-    the document's date, else the start of its period)."""
+    the document's date, else the start of its period); ``embed`` (texts -> L2-normalised rows) feeds the
+    learned block classifier, None for its structure-only variant."""
     extractor = _Extractor(doc, _reference(doc, reference_date))
     extractor.run()
     return PlanExtraction(extractor.elements(), find_actors(doc))

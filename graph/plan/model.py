@@ -53,7 +53,7 @@ class PlanExtraction:
     elements: list[Element] = field(default_factory=list)
     actors: Actors = field(default_factory=Actors)
     # Was the document's plan structure recognised with confidence? Where not, the document gets no plan gaps
-    # and `gaps`/Luckor say so with the reason (Swedish, for the user: "planens struktur kunde inte läsas: …").
+    # and `gaps`/Luckor say so with the reason (Swedish, for the user: "planens struktur kunde inte läsas").
     structure_read: bool = True
     unread_reason: str | None = None
 
