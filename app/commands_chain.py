@@ -50,9 +50,9 @@ def _today(text: str | None) -> dt.date:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    """Print the gap report (every document, or one), optionally of one kind."""
+    """Print the gap report (every document, or one), optionally of one kind, and the unread documents."""
     from app.cli import UserError
-    from graph.gaps import find_gaps, gaps_json, render_gaps
+    from graph.gaps import find_gaps, gaps_json, render_gaps, unread_documents
     from graph.store import Store, StoreError
 
     today = _today(args.today)
@@ -64,10 +64,11 @@ def cmd_gaps(args: argparse.Namespace) -> int:
             raise UserError(str(error)) from error
     chain = _chain(args)
     gaps = find_gaps(chain, today, document=document, kinds=[args.kind] if args.kind else None)
+    unread = unread_documents(chain, document=document)  # no plan gaps computed for these: say so
     if args.json:
-        print(json.dumps(gaps_json(gaps), ensure_ascii=False, indent=1))
+        print(json.dumps(gaps_json(gaps, unread), ensure_ascii=False, indent=1))
     else:
-        print(render_gaps(gaps, chain))
+        print(render_gaps(gaps, chain, unread))
     return EXIT_OK
 
 

@@ -21,6 +21,11 @@ Rules, in short (each gap must be true of the graph):
 - citation_not_in_force: every sk:Citation with sk:notInForce true.
 - law_duty_unaddressed: a duty of 4 kap. 3–8 §§ that the document neither cites explicitly nor describes
   (every aspect of the duty found in some passage, see graph/law_duties.toml).
+
+Which kinds a document gets (graph/gaps.toml): by its type ([applies]); some kinds only when the document
+itself says it is part of the work the kind checks ([declared]: a verksamhetsplan with a heading on its
+quality work is held to 4 kap.); and none of the plan kinds when its plan structure was not recognised with
+confidence (`sk:planStructureRead false`): such a document is listed as unread (`unread_documents`).
 """
 
 from __future__ import annotations
@@ -66,6 +71,15 @@ class Gap:
     evidence: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Unread:
+    """A document whose plan structure was not read with confidence: no plan gaps (contract: "unread")."""
+
+    document: str
+    source_file: str
+    reason: str
+
+
 @lru_cache(maxsize=1)
 def gap_settings() -> dict:
     """The gap kinds' severities, messages and applicability (graph/gaps.toml)."""
@@ -86,6 +100,65 @@ def applicable_kinds(document_kind: str, settings: dict | None = None) -> set[st
     table = settings["applies"]
     kinds = table.get(document_kind, table["default"])
     return set(KINDS) if "*" in kinds else set(kinds)
+
+
+def plan_kinds(settings: dict | None = None) -> set[str]:
+    """The gap kinds that depend on reading the plan structure (withheld from unread documents)."""
+    settings = settings or gap_settings()
+    return set(settings["unread"]["plan_kinds"])
+
+
+def structure_read(chain: ChainGraph, document: str) -> bool:
+    """Whether the document's plan structure was read (sk:planStructureRead; a document without it: yes)."""
+    value = _first(chain.rdf, URIRef(document), SK.planStructureRead)
+    return value is None or str(value).strip().lower() not in ("false", "0")
+
+
+def unread_reason(note: str | None, settings: dict | None = None) -> str:
+    """The reason shown for an unread document: "planens struktur kunde inte läsas: <note>"."""
+    lead = (settings or gap_settings())["unread"]["reason"]
+    note = " ".join((note or "").split())
+    if not note:
+        return lead
+    if note.casefold().startswith(lead.casefold()):
+        return note
+    return f"{lead}: {note}"
+
+
+def unread_documents(graph: Graph | ChainGraph, document: str | None = None) -> list[Unread]:
+    """The documents (or the one document) whose plan structure was not read, in IRI order."""
+    chain = graph if isinstance(graph, ChainGraph) else ChainGraph(graph)
+    found = []
+    for doc in sorted(chain.documents):
+        if (document is not None and doc != document) or structure_read(chain, doc):
+            continue
+        note = _first(chain.rdf, URIRef(doc), SK.planStructureNote)
+        reason = unread_reason(str(note) if note is not None else None)
+        found.append(Unread(doc, chain.documents[doc].source_file, reason))
+    return found
+
+
+def declares(chain: ChainGraph, document: str, patterns: Iterable[str]) -> bool:
+    """Whether the document's title or one of its headings matches a pattern (it says it is part of it)."""
+    pattern = _compile(tuple(patterns))
+    info = chain.documents.get(document)
+    if info is not None and pattern.search(info.title or ""):
+        return True
+    return any(p.section and pattern.search(p.section)
+               for p in chain.passages.values() if p.document == document)
+
+
+def document_kinds(chain: ChainGraph, document: str, settings: dict | None = None) -> set[str]:
+    """The gap kinds one document gets: by type, by what it declares, and no plan kinds if unread."""
+    settings = settings or gap_settings()
+    info = chain.documents[document]
+    kinds = applicable_kinds(info.kind, settings)
+    for kind, rule in settings.get("declared", {}).items():
+        if kind in kinds and info.kind in rule["types"] and not declares(chain, document, rule["patterns"]):
+            kinds.discard(kind)
+    if not structure_read(chain, document):
+        kinds -= plan_kinds(settings)
+    return kinds
 
 
 def document_date(info) -> dt.date | None:
@@ -420,7 +493,7 @@ def find_gaps(graph: Graph | ChainGraph, today: dt.date | None = None, document:
     for doc in sorted(chain.documents):
         if document is not None and doc != document:
             continue
-        applies = applicable_kinds(chain.documents[doc].kind, rules.settings)
+        applies = document_kinds(chain, doc, rules.settings)
         for kind in KINDS:
             if kind in wanted and kind in applies:
                 gaps.extend(getattr(rules, kind)(doc))
@@ -444,18 +517,32 @@ def gap_json(gap: Gap) -> dict:
     }
 
 
-def gaps_json(gaps: list[Gap]) -> dict:
-    """The gap report as the contract's JSON: {"gaps": [...]}."""
-    return {"gaps": [gap_json(g) for g in gaps]}
+def unread_json(item: Unread) -> dict:
+    """One unread document as the contract's JSON object."""
+    return {"document": item.document, "source_file": item.source_file, "reason": item.reason}
+
+
+def gaps_json(gaps: list[Gap], unread: Iterable[Unread] = ()) -> dict:
+    """The gap report as the contract's JSON: {"gaps": [...], "unread": [...]}."""
+    return {"gaps": [gap_json(g) for g in gaps], "unread": [unread_json(u) for u in unread]}
 
 
 SEVERITY_SV = {"high": "HÖG", "medium": "MEDEL", "low": "LÅG"}
 
 
-def render_gaps(gaps: list[Gap], chain: ChainGraph | None = None) -> str:
-    """The gap report as Swedish text, grouped by document."""
+def render_gaps(gaps: list[Gap], chain: ChainGraph | None = None, unread: Iterable[Unread] = ()) -> str:
+    """The gap report as Swedish text, grouped by document, then the documents whose plan was not read."""
+    lines = _render_found(gaps, chain)
+    unread = list(unread)
+    if unread:
+        lines += ["", gap_settings()["unread"]["heading"]]
+        lines += [f"  {u.source_file}: {u.reason}" for u in unread]
+    return "\n".join(lines)
+
+
+def _render_found(gaps: list[Gap], chain: ChainGraph | None) -> list[str]:
     if not gaps:
-        return "Inga brister hittades i styrkedjan."
+        return ["Inga brister hittades i styrkedjan."]
     lines: list[str] = []
     current = None
     for gap in gaps:
@@ -473,7 +560,7 @@ def render_gaps(gaps: list[Gap], chain: ChainGraph | None = None) -> str:
             if pages:
                 where = " (s. " + ", ".join(str(p) for p in pages[:5]) + ")"
         lines.append(f"  [{SEVERITY_SV[gap.severity]}] {gap.message}{where}")
-    return "\n".join(lines)
+    return lines
 
 
 def _page(chain: ChainGraph, iri: str) -> int | None:

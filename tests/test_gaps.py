@@ -112,8 +112,9 @@ def test_citation_not_in_force_in_plans_and_protocols(plan_gaps):
 
 
 def test_protocols_get_only_what_applies(plan_gaps):
+    # the protocol's commissioned task has a passed due date: reported back at a later meeting, not a gap here
     kinds = {g.kind for g in plan_gaps if g.document == PROTOCOL}
-    assert kinds == {"citation_not_in_force", "deadline_passed"}
+    assert kinds == {"citation_not_in_force"}
 
 
 def test_law_duties_in_the_constructed_plan(plan_gaps):
@@ -126,11 +127,11 @@ def test_law_duties_in_the_constructed_plan(plan_gaps):
 def _case_graph(case: dict) -> Graph:
     graph = Graph()
     doc = URIRef("https://w3id.org/styrkedja/id/doc/case-pdf")
-    kind = URIRef("https://w3id.org/styrkedja/doctype/verksamhetsplan")
+    kind = URIRef("https://w3id.org/styrkedja/doctype/kvalitetsplan")
     graph.add((doc, RDF.type, SK.Document))
     graph.add((doc, SK.sourceFile, Literal("case.pdf")))
     graph.add((doc, SK.documentType, kind))
-    graph.add((kind, SKOS.notation, Literal("verksamhetsplan")))
+    graph.add((kind, SKOS.notation, Literal("kvalitetsplan")))
     for index, text in enumerate(case["texts"]):
         passage = URIRef(f"{doc}/p/{index}")
         graph.add((passage, RDF.type, SK.Passage))
@@ -159,7 +160,7 @@ def test_law_duty_cases(case):
 
 def test_gaps_json_matches_the_contract(plan_gaps):
     data = gaps_json(plan_gaps)
-    assert set(data) == {"gaps"}
+    assert set(data) == {"gaps", "unread"} and data["unread"] == []
     for gap in data["gaps"]:
         assert set(gap) == {"kind", "severity", "document", "node", "message", "evidence"}
         assert gap["kind"] in KINDS and gap["severity"] in ("high", "medium", "low")
@@ -221,9 +222,12 @@ def test_no_owned_activity_is_reported_ownerless(corpus_chain, corpus_gaps):
 
 def test_only_plans_get_goal_and_law_gaps(corpus_chain, corpus_gaps):
     for gap in corpus_gaps:
-        if gap.kind in ("goal_without_activity", "law_duty_unaddressed"):
-            kind = corpus_chain.documents[gap.document].kind
-            assert kind in ("verksamhetsplan", "kvalitetsplan", "affarsplan", "styrkort")
+        kind = corpus_chain.documents[gap.document].kind
+        if gap.kind == "goal_without_activity":
+            assert kind in ("verksamhetsplan", "kvalitetsplan", "affarsplan")
+        if gap.kind == "law_duty_unaddressed":
+            # Finspång's verksamhetsplan has a section on its systematic quality work: it is held to 4 kap.
+            assert kind in ("verksamhetsplan", "kvalitetsplan", "kvalitetsrapport")
 
 
 def test_finspang_lacks_a_complaints_routine(corpus_gaps):

@@ -246,6 +246,14 @@ def gaps(folder: str, version: str) -> list[dict]:
     return facts.gap_rows(chain(folder, version))
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def unread(folder: str, version: str) -> list[dict]:
+    """Documents whose plan structure was not read (no plan gaps computed): document, source_file, reason."""
+    from graph.gaps import unread_documents, unread_json
+
+    return [unread_json(u) for u in unread_documents(chain(folder, version))]
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def trace_steps(folder: str, version: str, node: str) -> dict:
     """The chain through one node (graph.chain.trace) as plain data."""

@@ -15,6 +15,8 @@ COLUMNS = ["Allvar", "Typ", "Dokument", "Brist", "Sidor", "Belägg"]
 SEVERITY_ICON = {"high": ":red[:material/error:]", "medium": ":orange[:material/warning:]",
                  "low": ":blue[:material/info:]"}
 DETAIL_LIMIT = 30
+UNREAD_HEADING = ("Planens struktur kunde inte läsas i dessa dokument, så inga luckor i planen beräknas för "
+                  "dem (mål, aktiviteter, ansvar, tidpunkter, skollagens krav):")
 
 
 def to_csv(rows: list[dict]) -> bytes:
@@ -25,6 +27,12 @@ def to_csv(rows: list[dict]) -> bytes:
     for row in rows:
         writer.writerow([row[c] for c in COLUMNS] + [row["node"] or "", row["document"]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def show_unread(unread: list[dict]) -> None:
+    """Say which documents got no plan gaps because their plan structure was not read, and why (as text)."""
+    lines = [f"- {md(u['source_file'])}: {md(u['reason'])}" for u in unread]
+    st.warning(UNREAD_HEADING + "\n\n" + "\n".join(lines), icon=":material/warning:")
 
 
 def render() -> None:
@@ -39,6 +47,7 @@ def render() -> None:
     if not store_ready(rows):
         return
     gaps = data.gaps(folder, version)
+    unread = data.unread(folder, version)
     names = facts.labels()
     files = sorted({g["Dokument"] for g in gaps} | {r["source_file"] for r in rows})
     titles = {r["source_file"]: f"{r['organisation'] or ''}: {r['title']}".strip(": ") for r in rows}
@@ -62,8 +71,14 @@ def render() -> None:
     for column, level in zip((m2, m3, m4), ("high", "medium", "low"), strict=True):
         count = sum(1 for g in shown if g["severity"] == level)
         column.metric(f"Allvar: {names['severity'][level].lower()}", count)
+    unread_shown = [u for u in unread if not chosen_docs or u["source_file"] in chosen_docs]
+    if unread_shown:
+        show_unread(unread_shown)
     if not shown:
-        st.success("Inga brister med de valda filtren.")
+        if unread_shown:
+            st.caption("Inga brister med de valda filtren bland dokumenten vars planstruktur kunde läsas.")
+        else:
+            st.success("Inga brister med de valda filtren.")
         return
     st.dataframe(
         [{c: g[c] for c in COLUMNS} for g in shown], hide_index=True, width="stretch",
