@@ -126,11 +126,18 @@ def unread_reason(note: str | None, settings: dict | None = None) -> str:
 
 
 def unread_documents(graph: Graph | ChainGraph, document: str | None = None) -> list[Unread]:
-    """The documents (or the one document) whose plan structure was not read, in IRI order."""
+    """The documents (or the one) whose plan structure was not read and which therefore get no plan gaps.
+
+    A document whose type gets no plan gaps anyway (a memo, a protocol, a scorecard) is not listed: not
+    reading its structure withholds nothing.
+    """
     chain = graph if isinstance(graph, ChainGraph) else ChainGraph(graph)
+    settings = gap_settings()
     found = []
     for doc in sorted(chain.documents):
         if (document is not None and doc != document) or structure_read(chain, doc):
+            continue
+        if not genre_kinds(chain, doc, settings) & plan_kinds(settings):
             continue
         note = _first(chain.rdf, URIRef(doc), SK.planStructureNote)
         reason = unread_reason(str(note) if note is not None else None)
@@ -148,14 +155,21 @@ def declares(chain: ChainGraph, document: str, patterns: Iterable[str]) -> bool:
                for p in chain.passages.values() if p.document == document)
 
 
-def document_kinds(chain: ChainGraph, document: str, settings: dict | None = None) -> set[str]:
-    """The gap kinds one document gets: by type, by what it declares, and no plan kinds if unread."""
+def genre_kinds(chain: ChainGraph, document: str, settings: dict | None = None) -> set[str]:
+    """The gap kinds of a document's genre: by its type, less those it does not declare itself part of."""
     settings = settings or gap_settings()
     info = chain.documents[document]
     kinds = applicable_kinds(info.kind, settings)
     for kind, rule in settings.get("declared", {}).items():
         if kind in kinds and info.kind in rule["types"] and not declares(chain, document, rule["patterns"]):
             kinds.discard(kind)
+    return kinds
+
+
+def document_kinds(chain: ChainGraph, document: str, settings: dict | None = None) -> set[str]:
+    """The gap kinds one document gets: those of its genre, no plan kinds if its structure was not read."""
+    settings = settings or gap_settings()
+    kinds = genre_kinds(chain, document, settings)
     if not structure_read(chain, document):
         kinds -= plan_kinds(settings)
     return kinds

@@ -172,6 +172,13 @@ def test_unread_documents_with_reason(unread_graph):
     assert unread_documents(load(CHAIN / "plan.ttl")) == []  # no flag: read (stores built before the flag)
 
 
+@pytest.mark.parametrize("notation", ["styrkort", "tjansteskrivelse", "protokoll", "arsbokslut"])
+def test_a_genre_without_plan_gaps_is_not_listed_as_unread(unread_graph, notation):
+    graph = retype(Graph() + unread_graph, UNREAD, notation)
+    assert unread_documents(graph) == []
+    assert {g.kind for g in find_gaps(graph, TODAY) if g.document == UNREAD} == {"citation_not_in_force"}
+
+
 @pytest.mark.parametrize("note, reason", [
     (None, PREFIX),
     ("", PREFIX),
