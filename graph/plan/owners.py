@@ -1,0 +1,733 @@
+"""Owners and deadlines in prose: who a sentence says does the work, which unit a heading names, and by when.
+
+The rules read Swedish grammar and the shapes of names, never one document's wording (word lists in
+``owners.toml``; roles and bodies from ``roles.toml`` and ``bodies.toml``):
+
+- the agent of a sentence (:func:`owners_in_sentence`): an "Ansvar: X" label; the subject before an active
+  finite verb ("Rektor kommer att ...", "Skolledare arbetar ...", also after a fronted adverbial: "Under
+  våren genomför förvaltningen ..."), not before a passive ("Skolan läggs ned"), a copula ("Skolan är ...")
+  or a verb of deciding ("Nämnden beslutar att ..."), where the commissioned one owns the task ("ger
+  förvaltningen i uppdrag att"); the agent of a passive ("leds av skolchef", "genomförs av elevhälsan"); the
+  giver of support ("stöd från arbetsgivaren"); the means ("genom projektgruppen X"); the bearer of a
+  responsibility ("ansvaret vilar på X"). Partners ("i samarbete med X") are not owners.
+- an agent is a role of the lexicon, a body, a unit's name (a capitalised name before a school head:
+  "Vilboda skola med förskolor"; a capitalised compound: "Björkskolan"; a compound of a group head:
+  "Pedagog- och logopedgruppen", "skolstödsgruppen"), a person's name, or an agent noun ("arbetsgivaren").
+  A school form ("Grundskolan", "Skolan") is not a unit.
+- :func:`unit_in_heading`: a heading that is wholly a unit's (or role's) name;
+- :func:`owners_in_context`: the sentence first, then a run-in heading of its block ("X skola: ..."), an
+  anaphor ("Gruppen ...") resolved to the group named before it, another sentence of the same list item, and
+  last the nearest heading that names a unit;
+- :func:`deadline_in_sentence`: a time after a deadline word ("senast den 1 augusti 2026", "under våren",
+  "till hösten", "klart VT26", "från och med läsåret 2025/2026"), or a day, as written.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from graph.plan.actors import owner_kind, parse_owners
+from graph.plan.lexicon import lexicon
+from graph.plan.model import Owner
+from graph.plan.text import normalise, sentences, split_marker
+from ingest.dates import find_dates
+
+_HERE = Path(__file__).parent
+_L = r"[\wåäöÅÄÖéü]"  # a letter or digit
+_NB = r"(?![\wåäöÅÄÖéü-])"  # no word character follows
+_NA = r"(?<![\wåäöÅÄÖéü-])"  # no word character precedes
+_CAP = r"[A-ZÅÄÖ]"
+_WORD = re.compile(r"[\wåäöÅÄÖéü]+(?:[.:-][\wåäöÅÄÖéü]+)*")
+_PERSON = re.compile(
+    rf"{_NA}({_CAP}[a-zåäöéü]+)((?:\s+{_CAP}[a-zåäöéü]+(?:-{_CAP}[a-zåäöéü]+)?){{1,2}}){_NB}"
+)
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The compiled word lists of owners.toml."""
+
+    school_name: re.Pattern[str]
+    school_compound: re.Pattern[str]
+    group_compound: re.Pattern[str]
+    agent_noun: re.Pattern[str]
+    anaphor: re.Pattern[str]
+    not_units: tuple[str, ...]
+    generic: frozenset[str]
+    not_name_words: frozenset[str]
+    finite: frozenset[str]
+    copulas: frozenset[str]
+    decision: re.Pattern[str]
+    deponent: frozenset[str]
+    not_passive: frozenset[str]
+    not_before_verb: frozenset[str]
+    prepositions: frozenset[str]
+    not_owner: re.Pattern[str]
+    support: re.Pattern[str]
+    burden: re.Pattern[str]
+    label: re.Pattern[str]
+    passive_av: re.Pattern[str]
+    kept: re.Pattern[str]
+    dropped: re.Pattern[str]
+    not_before: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    with open(_HERE / "owners.toml", "rb") as f:
+        data = tomllib.load(f)
+    units, verbs, phrases, dl = data["units"], data["verbs"], data["phrases"], data["deadlines"]
+    heads = _alt(units["school_heads"])
+    tails = _alt(units["school_tails"])
+    name_word = rf"{_CAP}[\wåäöéü.&-]*"
+    groups = _alt(units["group_heads"])
+    particles = _alt(phrases["particles"])
+    return _Rules(
+        school_name=re.compile(
+            rf"(?P<name>{name_word}(?:\s+{name_word}){{0,2}})\s+(?:{heads})(?:\s+(?:{tails}))?s?{_NB}"
+        ),
+        school_compound=re.compile(rf"{_CAP}[\wåäöéü-]*?(?:{heads})(?:\s+(?:{tails}))?s?{_NB}"),
+        # "logopedgruppen", "Pedagog- och logopedgruppen", "Barn och elevhälsan", "projektgruppen Fritids.nu"
+        group_compound=re.compile(
+            rf"(?P<first>{_L}+-?\s+(?:och|eller)\s+)?(?P<head>{_L}[\wåäöéü-]*?(?:{groups}))"
+            rf"(?P<gen>s)?(?P<name>\s+(?-i:{_CAP})[\wåäöéü.-]*[\wåäöéü])?{_NB}",
+            re.IGNORECASE,
+        ),
+        agent_noun=re.compile(rf"(?:{_alt(units['agents'])}){_NB}", re.IGNORECASE),
+        anaphor=re.compile(rf"(?:{_alt(units['anaphors'])}){_NB}", re.IGNORECASE),
+        not_units=tuple(units["not_units"]),
+        generic=frozenset(w.casefold() for w in units["generic"]),
+        not_name_words=frozenset(w.casefold() for w in units["not_name_words"]),
+        finite=frozenset(verbs["finite"]),
+        copulas=frozenset(verbs["copulas"]),
+        decision=re.compile(rf"{_NA}(?:{_alt(verbs['decision'])}){_NB}", re.IGNORECASE),
+        deponent=frozenset(verbs["deponent"]),
+        not_passive=frozenset(verbs["not_passive"]),
+        not_before_verb=frozenset(verbs["not_before_verb"]),
+        prepositions=frozenset(verbs["prepositions"]),
+        not_owner=re.compile(rf"{_NA}(?:{_alt(phrases['not_owner'])})\s+$", re.IGNORECASE),
+        support=re.compile(
+            rf"{_NA}(?:{_alt(phrases['support'])})\w*(?:\s+\S+){{0,4}}?\s+från\s+", re.IGNORECASE
+        ),
+        burden=re.compile(rf"{_NA}(?:{_alt(phrases['burden'])})\s+", re.IGNORECASE),
+        label=re.compile(
+            rf"(?:^|[\s(,;.])(?:{_alt(phrases['labels'])})\s*:\s*(?P<value>[^.;()]+)", re.IGNORECASE
+        ),
+        passive_av=re.compile(
+            rf"{_NA}(?P<verb>{_L}{{2,}})\s+(?:(?:{particles})\s+)?av\s+(?=\S)", re.IGNORECASE
+        ),
+        kept=re.compile(rf"{_NA}(?:{_alt(dl['kept'])})\s+$", re.IGNORECASE),
+        dropped=re.compile(rf"{_NA}(?:{_alt(dl['dropped'])})\s+$", re.IGNORECASE),
+        not_before=re.compile(rf"{_NA}(?:{_alt(dl['not_before'])})(?:\s+\S+)?\s+$", re.IGNORECASE),
+    )
+
+
+@dataclass(frozen=True)
+class _Agent:
+    """An agent noun phrase found at a position: its label as written, kind and end offset."""
+
+    label: str
+    kind: str
+    end: int
+
+
+# ---------------------------------------------------------------------------------------------- agents
+
+
+def _is_not_unit(word: str) -> bool:
+    low = word.casefold()
+    return any(low.startswith(stem) or f"-{stem}" in low or low.endswith(stem) for stem in _rules().not_units)
+
+
+def _school(text: str, pos: int) -> _Agent | None:
+    r = _rules()
+    for pattern in (r.school_name, r.school_compound):
+        m = pattern.match(text, pos)
+        if not m:
+            continue
+        label = m.group(0)
+        first = label.split()[0]
+        if first.casefold() in r.not_name_words or label.casefold() in r.generic:
+            continue
+        if pattern is r.school_compound and first.casefold() in r.generic:
+            continue
+        return _Agent(label, "organisation", m.end())
+    return None
+
+
+def _group(text: str, pos: int) -> _Agent | None:
+    r = _rules()
+    m = r.group_compound.match(text, pos)
+    if not m:
+        return None
+    head = m.group("head")
+    if r.anaphor.fullmatch(head) or _is_not_unit(head) or head.casefold() in r.generic:
+        return None
+    start, end = m.start(), m.end()
+    first = m.group("first")
+    if first:
+        word = first.split()[0]
+        # "Barn- och elevhälsan" is one name; "Rektor och elevhälsan" two owners.
+        if not word.endswith("-") and (owner_kind(word) is not None or not word[0].isupper()):
+            start = m.start("head")
+    if m.group("name") and head[0].isupper():
+        end = m.end("head")  # "Elevhälsan Rektor" is no apposition: a name follows a lower-case head only
+    if start != pos:
+        return None
+    return _Agent(text[start:end], "organisation", end)
+
+
+def _role(text: str, pos: int) -> _Agent | None:
+    lex = lexicon()
+    m = re.compile(r"(?:biträdande|bitr\.)\s+", re.IGNORECASE).match(text, pos)
+    q = m.end() if m else pos
+    role = lex.role.match(text, q)
+    if role and role.group(0).casefold() not in lex.not_roles and len(role.group(0)) >= 4:
+        return _Agent(text[pos : role.end()], "role", role.end())
+    abbr = re.match(rf"(?:{_alt(lex.abbreviations)}){_NB}", text[pos:])
+    if abbr and abbr.group(0) in lex.abbreviations:
+        return _Agent(abbr.group(0), "role", pos + abbr.end())
+    return None
+
+
+def _body(text: str, pos: int) -> _Agent | None:
+    lex = lexicon()
+    m = lex.body_name_re.match(text, pos)
+    if m:
+        return _Agent(m.group(0), lex.body_names.get(m.group(0), "organisation"), m.end())
+    for pattern in lex.org_patterns:
+        m = pattern.match(text, pos)
+        if m:
+            return _Agent(m.group(0).strip(), "organisation", m.end())
+    for pattern, kind in lex.body_heads:
+        m = pattern.match(text, pos)
+        if m:
+            return _Agent(m.group(0), kind, m.end())
+    return None
+
+
+def _person(text: str, pos: int) -> _Agent | None:
+    m = _PERSON.match(text, pos)
+    if not m or m.group(1) not in lexicon().first_names:
+        return None
+    return _Agent(m.group(0), "person", m.end())
+
+
+def _noun(text: str, pos: int) -> _Agent | None:
+    r = _rules()
+    m = r.agent_noun.match(text, pos)
+    if m:
+        return _Agent(m.group(0), "organisation", m.end())
+    return None
+
+
+_DETERMINER = re.compile(r"(?:den|det|de)\s+(?:[a-zåäö]+[ae]\s+){1,2}(?=\S)", re.IGNORECASE)
+_GENITIVE_TAIL = re.compile(rf"\s+(?={_L})")
+
+
+def _agent_at(text: str, pos: int) -> _Agent | None:
+    """The agent noun phrase that starts at ``pos`` (a determiner and adjectives before it are skipped)."""
+    m = _DETERMINER.match(text, pos)
+    if m:
+        adjectives = m.group(0).split()[1:]
+        inner = _agent_at(text, m.end())
+        if inner is None:
+            return None
+        label_start = m.end() - len(" ".join(adjectives)) - 1
+        return _Agent(text[label_start : inner.end].strip(), inner.kind, inner.end)
+    for finder in (_person, _school, _group, _role, _body, _noun):
+        agent = finder(text, pos)
+        if agent is None or agent.end <= pos:
+            continue
+        return _genitive(text, pos, agent)
+    return None
+
+
+def _genitive(text: str, pos: int, agent: _Agent) -> _Agent | None:
+    """An agent in the genitive ("elevhälsans", "rektors") owns only with a role after it ("X psykologer")."""
+    label = agent.label
+    if not label.endswith("s") or agent.kind == "person":
+        return agent
+    stripped = _agent_at(text[: agent.end - 1], pos) if agent.end - 1 > pos else None
+    whole_without_s = stripped is not None and stripped.end == agent.end - 1
+    base_kind = owner_kind(label[:-1]) if not whole_without_s else stripped.kind
+    if base_kind is None and not whole_without_s:
+        return agent
+    tail = _GENITIVE_TAIL.match(text, agent.end)
+    if not tail:
+        return agent
+    role = _role(text, tail.end())
+    if role is not None:
+        return _Agent(text[pos : role.end], "role", role.end)
+    return None
+
+
+def _agents_at(text: str, pos: int) -> tuple[list[_Agent], int]:
+    """Agents coordinated from ``pos`` ("Rektor och förstelärare", "Rektor, EHT och kurator"); the end."""
+    first = _agent_at(text, pos)
+    if first is None:
+        return [], pos
+    out, end = [first], first.end
+    joiner = re.compile(r"\s*(?:,|/|&|\+)\s*|\s+(?:och|samt|eller)\s+")
+    while True:
+        j = joiner.match(text, end)
+        if not j:
+            break
+        nxt = _agent_at(text, j.end())
+        if nxt is None:
+            break
+        if out[-1].kind == "person" and nxt.kind == "role" and j.group(0).strip() == ",":
+            end = nxt.end  # "Anna Berg, rektor": the role is an apposition to the person
+            continue
+        out.append(nxt)
+        end = nxt.end
+    return out, end
+
+
+# ---------------------------------------------------------------------------------------------- verbs
+
+# Present tense (-ar, -er, -ir, -ör, -år, -yr) and past tense (-ade, -dde, -tte, -rde, -lde, -kte, -pte,
+# -ste); not -nde/-te, which end nouns ("lärande", "arbete", "område").
+_VERBISH = re.compile(r"[a-zåäö]{2,}(?:ar|er|ir|ör|år|yr|ade|dde|tte|rde|lde|kte|pte|ste)")
+_AUX = frozenset({"har", "hade", "ska", "skall", "kan", "bör", "måste", "kommer", "vill", "får", "behöver"})
+_SUPINE_PASSIVE = re.compile(r"[a-zåäö]{3,}(?<!e)ts")
+_INFINITIVE_PASSIVE = re.compile(r"[a-zåäö]{3,}as")
+
+
+def _finite(word: str, previous: str | None = None) -> bool:
+    """Whether a word is (likely) a finite verb: listed, or with a verb ending and not after a preposition,
+    a determiner or a numeral ("för lärare", "tre träffar")."""
+    w = word.casefold()
+    if w in _rules().finite:
+        return True
+    if previous is not None and previous.casefold() in _rules().not_before_verb:
+        return False
+    return bool(_VERBISH.fullmatch(w))
+
+
+def _passive(word: str) -> bool:
+    w = word.casefold()
+    r = _rules()
+    return (
+        len(w) > 3
+        and w.endswith("s")
+        and w not in r.deponent
+        and w not in r.not_passive
+        and not w.endswith(("ss", "ens", "ets", "ns", "ers", "ars", "ors"))
+    )
+
+
+def _words(text: str, pos: int, limit: int) -> list[tuple[str, int]]:
+    return [(m.group(0), m.start()) for m in _WORD.finditer(text, pos)][:limit]
+
+
+def _verb_after(text: str, end: int, strict: bool = False) -> tuple[str, int] | None:
+    """The finite verb after a subject ending at ``end``: skips a modifier ("för förskolan", "i samarbete
+    med X", ", rektor,"); None when no finite verb follows soon or the subject is followed by a clause.
+    ``strict``: the verb must follow at once (mid-sentence, "lärare och pedagoger med ..." is no clause)."""
+    words = _words(text, end, 10)
+    if not words:
+        return None
+    rest = text[end : words[0][1]]
+    if rest.strip() and rest.strip() not in {",", "–", "-"}:
+        return None
+    first, start = words[0]
+    if not rest.strip() and (_finite(first) or _passive(first)):
+        return first, start
+    if strict:
+        return None
+    if rest.strip() == "," and first.casefold() in _rules().finite:
+        return first, start
+    if rest.strip() == ",":
+        # An apposition set off by commas: "Anna Berg, rektor, ansvarar"
+        close = text.find(",", start)
+        if 0 < close - start < 40:
+            nxt = _WORD.search(text, close + 1)
+            if nxt and (_finite(nxt.group(0)) or _passive(nxt.group(0))):
+                return nxt.group(0), nxt.start()
+        return None
+    if first.casefold() not in _rules().prepositions:
+        return None
+    for k in range(1, min(len(words), 8)):
+        word, pos = words[k]
+        if word.casefold() in {"som", "vilket", "vilka", "där"}:
+            return None
+        if _finite(word, words[k - 1][0]):
+            return word, pos
+    return None
+
+
+def _active(text: str, verb: str, pos: int) -> bool:
+    """Whether the verb cluster from ``pos`` is active and not a copula: "arbetar", "kommer att leda"
+    (not "läggs ned", "har byggts", "ska genomföras", "har ... införts", "är en skola", "beslutar att")."""
+    r = _rules()
+    low = verb.casefold()
+    if _passive(verb):
+        return False
+    if low in r.copulas:
+        after = text[pos + len(verb) : pos + len(verb) + 30].casefold()
+        return bool(re.match(r"\s+(?:\w+\s+)?ansvarig", after))
+    if r.decision.match(text, pos):
+        return False
+    if low in _AUX:
+        previous = low
+        for word, _p in _words(text, pos + len(verb), 5):
+            w = word.casefold()
+            if w in {"och", "som", "men", "eller"}:
+                break
+            if _SUPINE_PASSIVE.fullmatch(w) or (
+                previous in _AUX | {"att"} and _INFINITIVE_PASSIVE.fullmatch(w)
+            ):
+                return False
+            previous = w
+    return True
+
+
+def _clause(text: str) -> str:
+    """How a sentence's main clause is built: "verbless" ("Fortsatt arbete med X."), "subjectless" (it
+    opens with its verb: "Ansvarar för X."), "passive" (no agent: "Åtgärder har gjorts") or "active"."""
+    words = _words(text, _start(text), 40)
+    for k, (word, pos) in enumerate(words):
+        previous = words[k - 1][0] if k else None
+        if not (
+            _finite(word, previous)
+            or (k > 0 and _passive(word) and previous and previous.casefold() not in _rules().not_before_verb)
+        ):
+            continue
+        if k == 0:
+            return "subjectless"
+        return "active" if _active(text, word, pos) else "passive"
+    return "verbless"
+
+
+# ---------------------------------------------------------------------------------------------- rules
+
+
+def _owners(agents: Sequence[_Agent]) -> list[Owner]:
+    out: list[Owner] = []
+    for a in agents:
+        label = a.label.strip(" ,.:;")
+        if label and not any(o.label.casefold() == label.casefold() for o in out):
+            out.append(Owner(label, a.kind))
+    return out
+
+
+def _subject(text: str, pos: int, strict: bool = False) -> list[_Agent]:
+    """The agents that are the subject of an active finite verb, reading from ``pos``."""
+    agents, end = _agents_at(text, pos)
+    if not agents:
+        return []
+    verb = _verb_after(text, end, strict)
+    if verb is None or not _active(text, *verb):
+        return []
+    return agents
+
+
+def _label_owners(text: str) -> list[Owner]:
+    m = _rules().label.search(text)
+    return parse_owners(m.group("value")) if m else []
+
+
+def _commissioned(text: str) -> list[_Agent]:
+    """ "ger förvaltningen i uppdrag att", "uppdrar åt rektor att": the one given the task."""
+    for m in re.finditer(r"\b(?:ger|gav|ge|uppdrar|uppdrog|uppdra)\s+(?:åt\s+)?", text, re.IGNORECASE):
+        agents, end = _agents_at(text, m.end())
+        if agents and re.match(r"\s+(?:i\s+uppdrag|uppdraget|att)\b", text[end:], re.IGNORECASE):
+            return agents
+    return []
+
+
+def _by_agent(text: str) -> list[_Agent]:
+    """The agent of a passive: "leds av skolchef", "genomförs av elevhälsan", "följs upp av rektor"."""
+    r = _rules()
+    for m in r.passive_av.finditer(text):
+        verb = m.group("verb")
+        low = verb.casefold()
+        participle = re.fullmatch(r"\w{3,}(?:ad|at|ade|d|t|da|dd|tt|dda|gen|get|gna)", low)
+        if low in r.not_passive or not (_passive(verb) or participle):
+            continue
+        if r.not_owner.search(text[: m.end()]):
+            continue
+        agents, _ = _agents_at(text, m.end())
+        if agents:
+            return agents
+    return []
+
+
+def _inverted(text: str) -> list[_Agent]:
+    """The subject after the finite verb when an adverbial comes first ("Under våren kommer rektor att")."""
+    words = _words(text, 0, 9)
+    for k in range(1, len(words)):
+        word, pos = words[k]
+        if not _finite(word, words[k - 1][0]):
+            continue
+        if not _active(text, word, pos):
+            return []
+        gap = re.match(r"\s+", text[pos + len(word) :])
+        if not gap:
+            return []
+        agents, end = _agents_at(text, pos + len(word) + gap.end())
+        if agents and _clause_ok(text, end):
+            return agents
+        return []
+    return []
+
+
+def _clause_ok(text: str, end: int) -> bool:
+    """After an inverted subject comes the rest of the clause, not a genitive or a noun."""
+    nxt = _WORD.match(text, end + 1) if end < len(text) and text[end] == " " else None
+    return nxt is None or not nxt.group(0)[0].isupper()
+
+
+def _partners(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in a partner phrase ("i samarbete med rektor, EHT och ...")."""
+    r = _rules()
+    window = text[max(0, pos - 80) : pos]
+    found = list(re.finditer(r.not_owner.pattern.removesuffix(r"\s+$") + r"\s", window, re.IGNORECASE))
+    if not found:
+        return False
+    m = found[-1]
+    if m is None:
+        return False
+    between = window[m.end() :]
+    return not re.search(r"[.;:]", between) and not any(_finite(w) for w, _ in _words(between, 0, 12))
+
+
+def _in_clause(text: str) -> list[_Agent]:
+    """The subject of a clause after "och", "men" or "att" ("... och regionförbundet ger processtöd",
+    "beslutar att förvaltningen tar fram")."""
+    for m in re.finditer(r"(?:,\s*|\s)(?:och|men|samt|att|så\s+att|där)\s+", text):
+        if _partners(text, m.end()):
+            continue
+        agents = _subject(text, m.end(), strict=True)
+        if agents:
+            return agents
+    return []
+
+
+def _means(text: str) -> list[_Agent]:
+    """The means by which something is done, when it is an agent: "genom projektgruppen X"."""
+    for m in re.finditer(r"\bgenom\s+", text, re.IGNORECASE):
+        agents, _ = _agents_at(text, m.end())
+        if agents:
+            return agents
+    return []
+
+
+def _giver(text: str) -> list[_Agent]:
+    """The giver of support: "stöd från arbetsgivaren", "handledning från elevhälsan"."""
+    for m in _rules().support.finditer(text):
+        agents, _ = _agents_at(text, m.end())
+        if agents:
+            return agents
+    return []
+
+
+def _bearer(text: str) -> list[_Agent]:
+    """The bearer of a responsibility: "ansvaret vilar på X", "det åligger rektor"."""
+    for m in _rules().burden.finditer(text):
+        agents, _ = _agents_at(text, m.end())
+        if agents:
+            return agents
+    return []
+
+
+def _start(text: str) -> int:
+    """Where a sentence's words start (after a list marker, quotes and brackets)."""
+    _kind, rest, offset = split_marker(text)
+    lead = len(rest) - len(rest.lstrip(" \"'”“«(–-"))
+    return offset + lead
+
+
+def owners_in_sentence(text: str, exclude: Iterable[str] = ()) -> list[Owner]:
+    """The owners a sentence names: an "Ansvar:" label, its active subject, the agent of its passive, the
+    commissioned, the giver of support, the means or the bearer of responsibility, as written.
+
+    ``exclude`` names agents that never own (the document's own organisation, "vi" in other words)."""
+    text = normalise(text)
+    skip = {e.casefold() for e in exclude}
+    labelled = _label_owners(text)
+    if labelled:
+        return [o for o in labelled if o.label.casefold() not in skip]
+    start = _start(text)
+    body = text[start:]
+    subject = _subject(text, start)
+    decided = subject == [] and bool(_agents_at(text, start)[0]) and bool(_rules().decision.search(body[:80]))
+    for rule in (
+        lambda: _commissioned(body),
+        lambda: subject,
+        lambda: _by_agent(body),
+        lambda: [] if decided else _inverted(body),
+        lambda: _in_clause(body),
+        lambda: _means(body),
+        lambda: _giver(body),
+        lambda: _bearer(body),
+    ):
+        found = [a for a in rule() if a.label.strip(" ,.").casefold() not in skip]
+        if found:
+            return _owners(found)
+    return []
+
+
+def anaphor_in_sentence(text: str) -> str | None:
+    """The bare group noun a sentence opens with ("Gruppen gör ...", "Enheten ansvarar"), lower case."""
+    text = normalise(text)
+    start = _start(text)
+    m = _rules().anaphor.match(text, start)
+    if not m:
+        return None
+    verb = _verb_after(text, m.end())
+    return m.group(0).casefold() if verb and _active(text, *verb) else None
+
+
+def _whole(text: str) -> list[_Agent]:
+    """The agents a text wholly consists of ("Presidium", "Ordförande/Skol- och utbildningschefer")."""
+    agents, end = _agents_at(text, 0)
+    return agents if agents and end == len(text) else []
+
+
+def unit_in_heading(text: str) -> str | None:
+    """The organisational unit (or role) a heading wholly names ("Barn- och elevhälsan", "Björkskolan",
+    "Presidium", "3.2 Rektor"), as written; None for other headings and for school forms ("Förskolan")."""
+    _kind, rest, _offset = split_marker(normalise(text))
+    rest = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", rest).strip(" :.–-")
+    if not rest or rest.casefold() in _rules().generic or len(rest.split()) > 8:
+        return None
+    if rest.isupper() and len(rest.split()) > 1:
+        return None  # a shouted heading names a theme ("UTVECKLA LEDARES LEDARSKAP")
+    return rest if _whole(rest) else None
+
+
+_RUN_IN = re.compile(r"^(?P<head>[^:.;]{3,80}?)\s*:\s+\S")
+
+
+def _run_in_unit(block: str) -> str | None:
+    """A run-in heading that names a unit: "Tallby skola med förskolor +1,2 miljoner kronor: ..."."""
+    m = _RUN_IN.match(normalise(block))
+    if not m:
+        return None
+    agents, _ = _agents_at(m.group("head"), 0)
+    if len(agents) == 1 and agents[0].kind == "organisation":
+        return agents[0].label
+    return None
+
+
+def _same_head(anaphor: str, label: str) -> bool:
+    return label.casefold().endswith(anaphor) or label.casefold().split()[0].endswith(anaphor)
+
+
+def owners_in_context(
+    sentence: str,
+    block: str | None = None,
+    headings: Sequence[str] = (),
+    exclude: Iterable[str] = (),
+    before: Sequence[str] = (),
+) -> list[Owner]:
+    """The owners of an activity sentence, from the sentence and, when it names none, from its setting:
+    a run-in heading of its block, the group an anaphor ("Gruppen ...") points back to, the subject of
+    another sentence of its list item, and the nearest heading (innermost first) that names a unit.
+
+    ``block`` is the text of the block holding the sentence, ``headings`` its heading path (outermost
+    first), ``before`` the texts of earlier blocks of its section (nearest last), ``exclude`` the agents
+    that never own (the document's own organisation)."""
+    exclude = list(exclude)
+    skip = {e.casefold() for e in exclude}
+    own = owners_in_sentence(sentence, exclude)
+    anaphor = anaphor_in_sentence(sentence)
+    if own and anaphor is None:
+        return own
+    block_text = normalise(block or "")
+    sentence_norm = normalise(sentence)
+    at = block_text.find(sentence_norm) if block_text else -1
+    if anaphor is not None:
+        earlier = [block_text[:at]] if at > 0 else []
+        for text in [*earlier, *reversed(list(before))]:
+            for s, e in reversed(sentences(text)):
+                for o in owners_in_sentence(text[s:e], exclude) + _mentioned_groups(text[s:e]):
+                    if _same_head(anaphor, o.label) and o.label.casefold() != anaphor:
+                        return [o]
+    if own:
+        return own
+    if _clause(sentence_norm) == "active":
+        return []  # the sentence has its own subject, and it is no agent
+    if block_text:
+        unit = _run_in_unit(block_text)
+        if unit and unit.casefold() not in skip:
+            return [Owner(unit, "organisation")]
+        spans = sentences(block_text)
+        if at >= 0 and 1 < len(spans) <= 4 and _listish(block_text):
+            for s, e in spans:
+                if s <= at < e:
+                    continue
+                other = owners_in_sentence(block_text[s:e], exclude)
+                if other and anaphor_in_sentence(block_text[s:e]) is None:
+                    return other
+    for heading in reversed(list(headings)):
+        unit = unit_in_heading(heading)
+        if unit and unit.casefold() not in skip:
+            return _owners(_whole(unit))
+    return []
+
+
+def _listish(block: str) -> bool:
+    """A short block (a list item or a short paragraph) whose sentences describe one activity."""
+    return len(block) <= 600
+
+
+def _mentioned_groups(text: str) -> list[Owner]:
+    """Groups named anywhere in a text ("... genom projektgruppen X"), for resolving an anaphor."""
+    out: list[Owner] = []
+    for m in re.finditer(rf"{_NA}(?=\S)", text):
+        agent = _group(text, m.start())
+        if agent is not None:
+            out.append(Owner(agent.label, agent.kind))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- deadlines
+
+_BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def deadline_in_sentence(text: str) -> str | None:
+    """The deadline a sentence states, as written with its deadline word ("senast den 1 augusti 2026",
+    "under våren", "till hösten", "klart VT26", "från och med läsåret 2025/2026"); None when its times are
+    starts, past report dates, recurring months ("i mars och oktober") or bare years of when, not by when."""
+    text = normalise(text)
+    r = _rules()
+    mentions = [m for m in find_dates(text) if m.char_start is not None]
+    months = [m for m in mentions if m.kind == "month"]
+    found: str | None = None
+    for m in mentions:
+        before = text[: m.char_start]
+        if r.not_before.search(before) and not re.search(r"från\s+och\s+med\s+$", before, re.IGNORECASE):
+            continue
+        kept = r.kept.search(before)
+        bare_year = bool(_BARE_YEAR.fullmatch(m.text))
+        if kept:
+            word = kept.group(0).strip().casefold()
+            if word in {"under", "inom", "per"} and (bare_year or m.text.casefold().startswith("läsår")):
+                continue
+            if word == "till" and m.kind in {"period"} and not bare_year:
+                continue
+            found = text[kept.start() : m.char_end]
+            continue
+        dropped = r.dropped.search(before)
+        if dropped:
+            word = dropped.group(0).strip().casefold()
+            if word == "i" and (m.kind != "month" or len(months) > 1):
+                continue
+            found = m.text
+            continue
+        if m.kind == "date" and m.text.casefold().startswith("den ") and re.search(r"\d{4}$", m.text):
+            found = m.text
+    return found
