@@ -307,7 +307,7 @@ def _finite(word: str, previous: str | None = None) -> bool:
     """Whether a word is (likely) a finite verb: listed, or with a verb ending and not after a preposition,
     a determiner or a numeral ("för lärare", "tre träffar")."""
     w = word.casefold()
-    if w in _rules().finite:
+    if w in _rules().finite or w in _rules().deponent:
         return True
     if previous is not None and previous.casefold() in _rules().not_before_verb:
         return False
