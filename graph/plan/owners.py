@@ -36,6 +36,7 @@ from graph.plan.lexicon import lexicon
 from graph.plan.model import Owner
 from graph.plan.text import normalise, sentences, split_marker
 from ingest.dates import find_dates
+from ingest.model import ParsedDocument
 
 _HERE = Path(__file__).parent
 _L = r"[\wåäöÅÄÖéü]"  # a letter or digit
@@ -676,6 +677,34 @@ def owners_in_context(
         if unit and unit.casefold() not in skip:
             return _owners(_whole(unit))
     return []
+
+
+def owners_in_document(doc: ParsedDocument, block: int, text: str | None = None) -> list[Owner]:
+    """The owners of an activity quoted from ``doc.blocks[block]`` (``text``: its quote, default the whole
+    block): the owners its sentences name, in order, else those of its setting (:func:`owners_in_context`
+    with the block, its heading path and the earlier blocks of its section). The document's own organisation
+    and issuing body (its metadata) never own: a report's "X fortsätter sitt arbete" names no owner."""
+    b = doc.blocks[block]
+    quote = normalise(text if text is not None else b.text)
+    exclude = [x for x in (doc.metadata.organisation, doc.metadata.body) if x]
+    spans = sentences(quote) or [(0, len(quote))]
+    for s, e in spans:
+        own = owners_in_sentence(quote[s:e], exclude)
+        if own and anaphor_in_sentence(quote[s:e]) is None:
+            return own
+    first = quote[spans[0][0] : spans[0][1]]
+    return owners_in_context(first, b.text, b.section, exclude, _section_before(doc, block))
+
+
+def _section_before(doc: ParsedDocument, block: int, limit: int = 6) -> list[str]:
+    """The texts of up to ``limit`` blocks before ``block`` under the same headings, nearest last."""
+    section = doc.blocks[block].section
+    out: list[str] = []
+    for j in range(block - 1, max(-1, block - 1 - limit), -1):
+        if doc.blocks[j].section != section:
+            break
+        out.append(doc.blocks[j].text)
+    return out[::-1]
 
 
 def _listish(block: str) -> bool:
