@@ -80,6 +80,12 @@ class _Rules:
     kept: re.Pattern[str]
     dropped: re.Pattern[str]
     not_before: re.Pattern[str]
+    lead: re.Pattern[str]
+    duty: re.Pattern[str]
+    quantifier: re.Pattern[str]
+    time_label: re.Pattern[str]
+    continuation: re.Pattern[str]
+    future: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -126,9 +132,15 @@ def _rules() -> _Rules:
         passive_av=re.compile(
             rf"{_NA}(?P<verb>{_L}{{2,}})\s+(?:(?:{particles})\s+)?av\s+(?=\S)", re.IGNORECASE
         ),
-        kept=re.compile(rf"{_NA}(?:{_alt(dl['kept'])})\s+$", re.IGNORECASE),
+        kept=re.compile(rf"{_NA}(?:{_alt(dl['kept'])})(?:\s+i)?\s+$", re.IGNORECASE),
         dropped=re.compile(rf"{_NA}(?:{_alt(dl['dropped'])})\s+$", re.IGNORECASE),
         not_before=re.compile(rf"{_NA}(?:{_alt(dl['not_before'])})(?:\s+\S+)?\s+$", re.IGNORECASE),
+        lead=re.compile(rf"{_NA}(?:{_alt(phrases['lead'])})\s+", re.IGNORECASE),
+        duty=re.compile(rf"\s+(?:{_alt(phrases['duty'])}){_NB}", re.IGNORECASE),
+        quantifier=re.compile(rf"(?:{_alt(phrases['quantifiers'])})\s+(?=\S)", re.IGNORECASE),
+        time_label=re.compile(rf"{_NA}(?:{_alt(dl['labels'])})\s*:\s*$", re.IGNORECASE),
+        continuation=re.compile(rf"{_NA}(?:{_alt(dl['continuation'])}){_NB}", re.IGNORECASE),
+        future=re.compile(rf"{_NA}(?:{_alt(dl['future'])}){_NB}", re.IGNORECASE),
     )
 
 
@@ -149,6 +161,13 @@ def _is_not_unit(word: str) -> bool:
     return any(low.startswith(stem) or f"-{stem}" in low or low.endswith(stem) for stem in _rules().not_units)
 
 
+def _generic(label: str) -> bool:
+    """A school form or generic noun, also in the genitive ("Skolan", "skolans", "Förskolans")."""
+    low = label.casefold()
+    generic = _rules().generic
+    return low in generic or (low.endswith("s") and low[:-1] in generic)
+
+
 def _school(text: str, pos: int) -> _Agent | None:
     r = _rules()
     for pattern in (r.school_name, r.school_compound):
@@ -157,7 +176,7 @@ def _school(text: str, pos: int) -> _Agent | None:
             continue
         label = m.group(0)
         first = label.split()[0]
-        if first.casefold() in r.not_name_words or label.casefold() in r.generic:
+        if first.casefold() in r.not_name_words or _generic(label):
             continue
         if pattern is r.school_compound and first.casefold() in r.generic:
             continue
@@ -171,7 +190,7 @@ def _group(text: str, pos: int) -> _Agent | None:
     if not m:
         return None
     head = m.group("head")
-    if r.anaphor.fullmatch(head) or _is_not_unit(head) or head.casefold() in r.generic:
+    if r.anaphor.fullmatch(head.removesuffix("s")) or _is_not_unit(head) or _generic(head):
         return None
     start, end = m.start(), m.end()
     first = m.group("first")
@@ -232,19 +251,31 @@ def _noun(text: str, pos: int) -> _Agent | None:
 
 
 _DETERMINER = re.compile(r"(?:den|det|de)\s+(?:[a-zåäö]+[ae]\s+){1,2}(?=\S)", re.IGNORECASE)
+_ADJECTIVE = re.compile(r"[A-ZÅÄÖa-zåäö][a-zåäö]+a\s+(?=\S)")  # "Centrala", "regionala" (definite forms)
 _GENITIVE_TAIL = re.compile(rf"\s+(?={_L})")
+_GENERIC_GENITIVE = re.compile(r"[\wåäöÅÄÖ-]+s(?=\s)")
 
 
-def _agent_at(text: str, pos: int) -> _Agent | None:
-    """The agent noun phrase that starts at ``pos`` (a determiner and adjectives before it are skipped)."""
-    m = _DETERMINER.match(text, pos)
-    if m:
-        adjectives = m.group(0).split()[1:]
-        inner = _agent_at(text, m.end())
-        if inner is None:
-            return None
-        label_start = m.end() - len(" ".join(adjectives)) - 1
-        return _Agent(text[label_start : inner.end].strip(), inner.kind, inner.end)
+def _agent_at(text: str, pos: int, modifiers: bool = True, adjectives: bool = True) -> _Agent | None:
+    """The agent noun phrase that starts at ``pos``: a determiner ("den regionala"), a quantifier ("Alla")
+    or a definite adjective ("Centrala") may come first; a genitive ("Skolans rektor") may own a role."""
+    if modifiers:
+        m = _DETERMINER.match(text, pos)
+        if m:
+            inner = _agent_at(text, m.end(), modifiers=False)
+            if inner is None:
+                return None
+            label_start = text.index(" ", pos) + 1
+            return _Agent(text[label_start : inner.end].strip(), inner.kind, inner.end)
+        m = _rules().quantifier.match(text, pos) or (_ADJECTIVE.match(text, pos) if adjectives else None)
+        if m:
+            inner = _agent_at(text, m.end(), modifiers=False)
+            if inner is not None and (inner.kind != "person"):
+                return _Agent(text[pos : inner.end], inner.kind, inner.end)
+    g = _GENERIC_GENITIVE.match(text, pos)
+    if g and _generic(g.group(0)):
+        role = _role(text, g.end() + 1)
+        return _Agent(text[pos : role.end], "role", role.end) if role else None
     for finder in (_person, _school, _group, _role, _body, _noun):
         agent = finder(text, pos)
         if agent is None or agent.end <= pos:
@@ -254,11 +285,12 @@ def _agent_at(text: str, pos: int) -> _Agent | None:
 
 
 def _genitive(text: str, pos: int, agent: _Agent) -> _Agent | None:
-    """An agent in the genitive ("elevhälsans", "rektors") owns only with a role after it ("X psykologer")."""
+    """An agent in the genitive ("elevhälsans", "rektors") owns only with an agent after it ("X psykologer",
+    "Nämndens presidium")."""
     label = agent.label
     if not label.endswith("s") or agent.kind == "person":
         return agent
-    stripped = _agent_at(text[: agent.end - 1], pos) if agent.end - 1 > pos else None
+    stripped = _agent_at(text[: agent.end - 1], pos, modifiers=False) if agent.end - 1 > pos else None
     whole_without_s = stripped is not None and stripped.end == agent.end - 1
     base_kind = owner_kind(label[:-1]) if not whole_without_s else stripped.kind
     if base_kind is None and not whole_without_s:
@@ -266,15 +298,26 @@ def _genitive(text: str, pos: int, agent: _Agent) -> _Agent | None:
     tail = _GENITIVE_TAIL.match(text, agent.end)
     if not tail:
         return agent
-    role = _role(text, tail.end())
-    if role is not None:
-        return _Agent(text[pos : role.end], "role", role.end)
+    head = _role(text, tail.end()) or _body(text, tail.end())
+    if head is not None:
+        return _Agent(text[pos : head.end], head.kind, head.end)
     return None
 
 
-def _agents_at(text: str, pos: int) -> tuple[list[_Agent], int]:
+def _genitive_base(text: str, pos: int) -> _Agent | None:
+    """The agent a genitive at ``pos`` names ("rektors" -> rektor, "förvaltningens" -> förvaltningen)."""
+    word = _WORD.match(text, pos)
+    if not word or not word.group(0).endswith("s"):
+        return None
+    base = _agent_at(text[: word.end() - 1], pos, modifiers=False)
+    if base is None or base.end != word.end() - 1:
+        return None
+    return base
+
+
+def _agents_at(text: str, pos: int, adjectives: bool = True) -> tuple[list[_Agent], int]:
     """Agents coordinated from ``pos`` ("Rektor och förstelärare", "Rektor, EHT och kurator"); the end."""
-    first = _agent_at(text, pos)
+    first = _agent_at(text, pos, adjectives=adjectives)
     if first is None:
         return [], pos
     out, end = [first], first.end
@@ -476,7 +519,8 @@ def _inverted(text: str) -> list[_Agent]:
         gap = re.match(r"\s+", text[pos + len(word) :])
         if not gap:
             return []
-        agents, end = _agents_at(text, pos + len(word) + gap.end())
+        # after the verb, "behöriga handledare" (an indefinite adjective) is an object, not the subject
+        agents, end = _agents_at(text, pos + len(word) + gap.end(), adjectives=False)
         if agents and _clause_ok(text, end):
             return agents
         return []
@@ -533,6 +577,40 @@ def _giver(text: str) -> list[_Agent]:
     return []
 
 
+def _duty(text: str) -> list[_Agent]:
+    """The owner of a responsibility in the genitive: "Det är rektors ansvar", "förvaltningens uppdrag"."""
+    for m in _rules().duty.finditer(text):
+        word = re.search(rf"{_L}+s$", text[: m.start()])
+        if word:
+            base = _genitive_base(text, word.start())
+            if base is not None:
+                return [base]
+    return []
+
+
+def _leader(text: str) -> list[_Agent]:
+    """The one who leads: "i regi av X", "under ledning av X"."""
+    for m in _rules().lead.finditer(text):
+        agents, _ = _agents_at(text, m.end())
+        if agents:
+            return agents
+    return []
+
+
+_RESPONSIBLE_IS = re.compile(
+    r"^(?:ansvarig|ansvariga|huvudansvarig|ytterst\s+ansvarig)\b[^.;:]{0,80}?\s(?:är|blir)\s+", re.IGNORECASE
+)
+
+
+def _named_responsible(text: str) -> list[_Agent]:
+    """ "Ansvarig för genomförandet är kvalitetsstrategen": the predicate names the owner."""
+    m = _RESPONSIBLE_IS.match(text)
+    if not m:
+        return []
+    agents, _ = _agents_at(text, m.end())
+    return agents
+
+
 def _bearer(text: str) -> list[_Agent]:
     """The bearer of a responsibility: "ansvaret vilar på X", "det åligger rektor"."""
     for m in _rules().burden.finditer(text):
@@ -572,6 +650,9 @@ def owners_in_sentence(text: str, exclude: Iterable[str] = ()) -> list[Owner]:
         lambda: _means(body),
         lambda: _giver(body),
         lambda: _bearer(body),
+        lambda: _duty(body),
+        lambda: _leader(body),
+        lambda: _named_responsible(body),
     ):
         found = [a for a in rule() if a.label.strip(" ,.").casefold() not in skip]
         if found:
@@ -725,6 +806,14 @@ def _mentioned_groups(text: str) -> list[Owner]:
 # ---------------------------------------------------------------------------------------------- deadlines
 
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
+_CLAUSE_BREAK = re.compile(r"[,;]|\s(?:vilket|som|och|men|där|eftersom)\s", re.IGNORECASE)
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The clause holding a span: from the last break before it to the first break after it."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, end)), len(text))
+    return text[left:right]
 
 
 def deadline_in_sentence(text: str) -> str | None:
@@ -738,14 +827,23 @@ def deadline_in_sentence(text: str) -> str | None:
     found: str | None = None
     for m in mentions:
         before = text[: m.char_start]
+        clause = _clause_around(text, m.char_start, m.char_end)
+        looks_ahead = bool(r.future.search(clause))
+        continues = bool(r.continuation.search(clause))
         if r.not_before.search(before) and not re.search(r"från\s+och\s+med\s+$", before, re.IGNORECASE):
+            continue
+        if r.time_label.search(before):
+            found = m.text  # "Klart: VT26"
             continue
         kept = r.kept.search(before)
         bare_year = bool(_BARE_YEAR.fullmatch(m.text))
         if kept:
-            word = kept.group(0).strip().casefold()
-            if word in {"under", "inom", "per"} and (bare_year or m.text.casefold().startswith("läsår")):
-                continue
+            word = kept.group(0).split()[0].casefold()
+            if word in {"under", "inom", "per"}:
+                if continues:
+                    continue  # "fortsätter under 2026": how long, not by when
+                if (bare_year or m.kind == "school_year") and not looks_ahead:
+                    continue  # "Under 2024 har ... införts": when, not by when
             if word == "till" and m.kind in {"period"} and not bare_year:
                 continue
             found = text[kept.start() : m.char_end]
