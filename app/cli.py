@@ -200,8 +200,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    """Run a read-only SPARQL query (text or @file.rq) over the store."""
-    from graph.sparql import QueryError, run_query
+    """Run a read-only SPARQL query (text or @file.rq) over the store, within the time and row limits."""
+    from app.sparql_runner import limits_from_env, run_limited
+    from graph.sparql import QueryError
 
     query = args.query
     if query.startswith("@"):
@@ -209,25 +210,27 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UserError(f"{path}: no such query file")
         query = path.read_text("utf-8")
+    store = _store(args)
+    limits = limits_from_env()
     try:
-        result = run_query(_store(args).dataset(), query)
+        answer = run_limited(store.dataset(), query, limits, store_folder=str(store.folder))
     except QueryError as error:
         raise UserError(str(error)) from error
+    if answer.truncated:
+        log.warning("only the first %d rows are shown (STYRKEDJA_SPARQL_MAX_ROWS)", limits.max_rows)
+    result = answer.to_result()
     if result.type == "ASK":
         print("true" if result.askAnswer else "false")
     elif result.type in ("CONSTRUCT", "DESCRIBE"):
         sys.stdout.write(result.graph.serialize(format="turtle"))
     elif args.format == "json":
         sys.stdout.write(result.serialize(format="json").decode("utf-8") + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(result.serialize(format="csv").decode("utf-8"))
     else:
-        sep = "," if args.format == "csv" else "\t"
-        if args.format == "csv":
-            sys.stdout.write(result.serialize(format="csv").decode("utf-8"))
-        else:
-            names = [str(v) for v in result.vars]
-            print(sep.join(names))
-            for row in result:
-                print(sep.join("" if value is None else str(value) for value in row))
+        print("\t".join(answer.variables))
+        for row in answer.rows:
+            print("\t".join("" if value is None else str(value) for value in row))
     return EXIT_OK
 
 

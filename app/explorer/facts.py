@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import RDFS, SKOS, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from app.sparql_runner import QueryLimits, run_limited
 from graph.chain import ChainError, ChainGraph, step_json, swedish_names, trace
 from graph.gaps import find_gaps
 from graph.sparql import QUERY_DIR, run_query
@@ -561,18 +562,19 @@ def month_of(due_date: str) -> str:
 # --- SPARQL -----------------------------------------------------------------------------------------------
 
 
-def sparql_table(dataset: Dataset, query: str, limit: int = 5000) -> tuple[list[str], list[list[str | None]]]:
-    """Run a read-only query: (column names, rows as strings), at most ``limit`` rows; ASK gives one cell."""
-    result = run_query(dataset, query)
-    if result.type == "ASK":
-        return ["svar"], [["ja" if result.askAnswer else "nej"]]
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        rows = [[str(s), str(p), str(o)] for s, p, o in list(result.graph)[:limit]]
-        return ["subjekt", "predikat", "objekt"], rows
-    names = [str(v) for v in result.vars]
-    rows = []
-    for row in result:
-        rows.append([_value(x) for x in row])
-        if len(rows) >= limit:
-            break
-    return names, rows
+def sparql_table(
+    dataset: Dataset, query: str, limits: QueryLimits | None = None
+) -> tuple[list[str], list[list[str | None]], bool]:
+    """Run a user's read-only query within the limits: (column names, rows as strings, cut at the row limit).
+
+    The query runs in a worker process that is stopped at the time limit (app.sparql_runner); ASK gives one
+    cell, CONSTRUCT/DESCRIBE one row per triple. Raises graph.sparql.QueryError (QueryTimeout at the limit).
+    """
+    answer = run_limited(dataset, query, limits)
+    if answer.kind == "ASK":
+        return ["svar"], [["ja" if answer.answer else "nej"]], False
+    if answer.kind in ("CONSTRUCT", "DESCRIBE"):
+        columns = ["subjekt", "predikat", "objekt"]
+    else:
+        columns = answer.variables
+    return columns, [[_value(x) for x in row] for row in answer.rows], answer.truncated

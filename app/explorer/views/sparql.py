@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
 import streamlit as st
 
 from app.explorer import data
 from app.explorer.text import escape_markdown
+from app.sparql_runner import QueryTimeout
 from graph.sparql import QueryError, saved_queries
+
+log = logging.getLogger(__name__)
 
 
 def _load(name: str) -> None:
@@ -23,7 +27,8 @@ def render() -> None:
     st.title("SPARQL")
     st.caption(
         "Fråga kunskapsgrafen direkt. Välj en sparad fråga eller skriv en egen. Bara läsande frågor körs "
-        "(SELECT, ASK, CONSTRUCT, DESCRIBE); frågor som ändrar eller hämtar utifrån stoppas."
+        "(SELECT, ASK, CONSTRUCT, DESCRIBE) och bara mot den här kunskapsgrafen; frågor som ändrar eller "
+        "hämtar utifrån stoppas, och en fråga som tar för lång tid avbryts."
     )
     folder, version = data.current()
     queries = saved_queries()
@@ -39,14 +44,18 @@ def render() -> None:
         return
     st.session_state["sparql_ran"] = True
     try:
-        columns, rows = data.sparql(folder, version, text)
+        columns, rows, truncated = data.sparql(folder, version, text)
+    except QueryTimeout as error:
+        st.error(f"Frågan tog för lång tid (över {error.seconds:g} s) och avbröts.")
+        return
     except QueryError as error:
         st.error(f"Frågan kördes inte: {escape_markdown(str(error))}")
         return
     except Exception as error:  # an engine error on a valid query: show it, do not crash the page
-        st.error(f"Frågan misslyckades: {escape_markdown(str(error))}")
+        log.exception("sparql view: the query failed")
+        st.error(f"Frågan misslyckades: {escape_markdown(type(error).__name__)}")
         return
-    st.caption(f"{len(rows)} rader" + (" (visar högst 5000)" if len(rows) >= 5000 else ""))
+    st.caption(f"{len(rows)} rader" + (f" (visar de första {len(rows)})" if truncated else ""))
     table = [dict(zip(columns, row, strict=True)) for row in rows]
     st.dataframe(table, hide_index=True, width="stretch")
     buffer = io.StringIO()
