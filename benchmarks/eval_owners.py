@@ -151,6 +151,43 @@ def score_document(doc: ParsedDocument, gold: dict, norm, sim, without: set[str]
     return score
 
 
+def score_extraction(doc: ParsedDocument, gold: dict, norm, sim) -> dict:
+    """Owners and deadlines right on the activities today's plan extraction finds (matched to gold as the
+    outside scorer does), before and after filling the missing ones with the prose rules."""
+    import score_extraction as outside  # noqa: PLC0415
+
+    from graph.plan import extract_plan  # noqa: PLC0415
+
+    acts = [e for e in extract_plan(doc).elements if e.kind == "activity"]
+    golds = gold.get("activities") or []
+    pairs = outside.greedy_match(golds, acts, lambda g: g["text"], lambda e: e.text, THRESHOLD)
+    out = {"matched": len(pairs), "gold": len(golds), "predicted": len(acts)}
+    for stage in ("before", "after"):
+        own_ok = own_n = dl_ok = dl_n = false_own = 0
+        for i, j, _s in pairs:
+            g, e = golds[i], acts[j]
+            owners = [o.label for o in e.owners]
+            deadline = e.deadline
+            if stage == "after":
+                owners = owners or [o.label for o in owner_rules.owners_in_document(doc, e.block, e.text)]
+                deadline = deadline or owner_rules.deadline_in_sentence(e.text)
+            got = [norm(o) for o in owners]
+            if g["responsible"]:
+                own_n += 1
+                own_ok += all(
+                    any(w == o or w in o or o in w for o in got) for w in map(norm, g["responsible"])
+                )
+            if g["deadline"]:
+                dl_n += 1
+                dl_ok += bool(deadline) and norm(g["deadline"]) in norm(deadline)
+        out[stage] = {
+            "owners": f"{own_ok}/{own_n}",
+            "deadlines": f"{dl_ok}/{dl_n}",
+            "false_owners": false_own,
+        }
+    return out
+
+
 def _documents(real_dev: Path | None, dev: bool):
     if real_dev is not None:
         for gold_file in sorted((real_dev / "gold").glob("*.json")):
@@ -202,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         default="sentence",
         help="run the rules on the gold's sentence (default) or on its whole block (owners_in_document)",
     )
+    ap.add_argument(
+        "--with-extraction",
+        action="store_true",
+        help="also score owners/deadlines on the activities extract_plan finds, before/after the rules",
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     real_dev = args.real_dev if args.real_dev.is_dir() else None
@@ -212,9 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         tools = real_dev.parent / "tools"
     norm, sim = _scorer(tools.parent / "real-dev")
     results: dict[str, list[DocScore]] = {"real-dev": [], "dev": []}
+    extraction: dict[str, dict] = {}
     for group, path, gold in _documents(real_dev, not args.no_dev):
         doc = read_document(path)
         results[group].append(score_document(doc, gold, norm, sim, set(args.without), args.unit))
+        if args.with_extraction:
+            extraction[f"{group} {path.name}"] = score_extraction(doc, gold, norm, sim)
     report = {
         group: {
             "documents": [{k: v for k, v in asdict(s).items() if k != "cases"} for s in scores],
@@ -223,9 +268,13 @@ def main(argv: list[str] | None = None) -> int:
         for group, scores in results.items()
         if scores
     }
+    if extraction:
+        report["with_extraction"] = extraction
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
+    for name, counts in extraction.items():
+        print(f"extract_plan {name[:56]:56} {json.dumps(counts, ensure_ascii=False)}")
     for group, scores in results.items():
         for s in scores:
             print(_line(group, s.file, asdict(s)))
