@@ -20,7 +20,8 @@ Rules, in short (each gap must be true of the graph):
   (transitively) references it (or, for a goal, one of its targets), explicitly or through an sk:Alignment.
 - citation_not_in_force: every sk:Citation with sk:notInForce true.
 - law_duty_unaddressed: a duty of 4 kap. 3–8 §§ that the document neither cites explicitly nor describes
-  (every aspect of the duty found in some passage, see graph/law_duties.toml).
+  (every aspect of the duty found in some passage, see graph/law_duties.toml). A school unit's own document
+  (its title or issuing body names a unit, "Ekdalaskolan") is not held to the huvudman's duties (3, 7, 8 §§).
 
 Which kinds a document gets (graph/gaps.toml): by its type ([applies]); some kinds only when the document
 itself says it is part of the work the kind checks ([declared]: a verksamhetsplan with a heading on its
@@ -153,6 +154,26 @@ def declares(chain: ChainGraph, document: str, patterns: Iterable[str]) -> bool:
         return True
     return any(p.section and pattern.search(p.section)
                for p in chain.passages.values() if p.document == document)
+
+
+def unit_document(chain: ChainGraph, document: str, rule: dict | None = None) -> bool:
+    """Whether the document is a school or preschool unit's own (its title or issuing body names a unit)."""
+    rule = rule or gap_settings()["unit_documents"]
+    info = chain.documents[document]
+    names = [info.title or ""]
+    for body in _triples(chain.rdf, URIRef(document), SK.issuedBy, None):
+        names.append(_label_of(chain.rdf, body[2]) or "")
+    not_units = {f.casefold() for f in rule["school_forms"]}
+    publisher = _label_of(chain.rdf, URIRef(info.publisher)) if info.publisher else None
+    if publisher:  # "Ekdala kommun": "Ekdalas förskola" is the municipality's, not a unit
+        own = publisher.split()[0].casefold()
+        not_units |= {own, own + "s"}
+    for name in names:
+        for pattern in rule["unit_names"]:
+            for match in re.finditer(pattern, name):
+                if match.group("word").casefold() not in not_units:
+                    return True
+    return False
 
 
 def genre_kinds(chain: ChainGraph, document: str, settings: dict | None = None) -> set[str]:
@@ -411,8 +432,12 @@ class _Rules:
                           key=lambda p: _natural(p.iri))
         subjects = [p.iri for p in passages] + [e.iri for e in self.chain.elements(document=doc)]
         has_pairs = any(self.chain.out(e.iri, "addresses") for e in self.chain.elements(document=doc))
+        unit = self.settings["unit_documents"]
+        not_held = set(unit["huvudman_duties"]) if unit_document(self.chain, doc, unit) else set()
         found = []
         for duty in duties["duty"]:
+            if duty["provision"] in not_held:
+                continue  # the huvudman's duty, asked of a school unit's own document
             citing = [s for s in subjects if duty["provision"] in self.chain.out(s, "references")]
             if citing:
                 continue  # explicitly cited: addressed

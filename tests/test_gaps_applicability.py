@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import PROV, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from app.cli import main
 from graph.chain import ChainGraph
@@ -23,6 +23,7 @@ from graph.gaps import (
     gap_settings,
     gaps_json,
     render_gaps,
+    unit_document,
     unread_documents,
     unread_reason,
 )
@@ -111,6 +112,43 @@ def test_the_kvalitetsplan_still_gets_its_law_duty_and_goal_gaps():
     gaps = find_gaps(load(CHAIN / "plan.ttl"), TODAY)
     assert {g.node for g in gaps if g.kind == "law_duty_unaddressed"} == {"https://lagen.nu/2010:800#K4P8"}
     assert {g.node for g in gaps if g.kind == "goal_without_activity"} == {f"{PLAN}/priority-area/2"}
+
+
+# --- a school unit's own document: not held to the huvudman's duties --------------------------------------
+
+UNITS = json.loads((FIXTURES / "units.json").read_text("utf-8"))["cases"]
+HUVUDMAN_DUTIES = {"https://lagen.nu/2010:800#K4P3", "https://lagen.nu/2010:800#K4P7",
+                   "https://lagen.nu/2010:800#K4P8"}
+
+
+def _titled(case: dict) -> Graph:
+    graph = load(CHAIN / "plan.ttl")
+    doc = URIRef(PLAN)
+    graph.set((doc, DCTERMS.title, Literal(case["title"])))
+    if "body" in case:
+        body = URIRef(f"{PLAN}/body")
+        graph.add((doc, SK.issuedBy, body))
+        graph.add((body, RDFS.label, Literal(case["body"])))
+    if "publisher" in case:
+        graph.set((URIRef("https://w3id.org/styrkedja/id/org/norrviks-kommun"), RDFS.label,
+                   Literal(case["publisher"])))
+    return graph
+
+
+@pytest.mark.parametrize("case", UNITS, ids=[c["title"][:40] for c in UNITS])
+def test_unit_documents(case):
+    assert unit_document(ChainGraph(_titled(case)), PLAN) is case["unit"]
+
+
+def test_a_units_plan_is_not_held_to_the_huvudmans_duties():
+    # without the explicit 4 kap. 3 § citation and the complaints routine, a huvudman's plan lacks 3 § and 8 §
+    graph = load(CHAIN / "plan.ttl")
+    graph.remove((None, DCTERMS.references, URIRef("https://lagen.nu/2010:800#K4P3")))
+    huvudman = {g.node for g in find_gaps(graph, TODAY, kinds=["law_duty_unaddressed"])}
+    assert {"https://lagen.nu/2010:800#K4P3", "https://lagen.nu/2010:800#K4P8"} <= huvudman
+    graph.set((URIRef(PLAN), DCTERMS.title, Literal("Kvalitetsplan för Ekdalaskolan 2024/2025")))
+    unit = {g.node for g in find_gaps(graph, TODAY, kinds=["law_duty_unaddressed"])}
+    assert unit == huvudman - HUVUDMAN_DUTIES
 
 
 # --- protocols: no deadline gaps from delegation lists or commissions --------------------------------------
