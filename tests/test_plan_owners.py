@@ -8,8 +8,11 @@ import pytest
 from graph.plan.model import Owner
 from graph.plan.owners import (
     anaphor_in_sentence,
+    deadline_in_context,
+    deadline_in_document,
     deadline_in_sentence,
     owners_in_context,
+    owners_in_document,
     owners_in_sentence,
     unit_in_heading,
 )
@@ -46,8 +49,12 @@ def test_owners_in_context(case):
         headings=case.get("headings", []),
         exclude=case.get("exclude", []),
         before=case.get("before", []),
+        labels=case.get("labels", []),
     )
     assert [o.label for o in found] == case["owners"]
+    if "deadline" in case:
+        got = deadline_in_context(case["sentence"], block=case.get("block"), labels=case.get("labels", []))
+        assert (got or "") == case["deadline"]
 
 
 def test_enough_cases():
@@ -94,3 +101,31 @@ def test_empty_text():
     assert deadline_in_sentence("") is None
     assert unit_in_heading("") is None
     assert owners_in_context("") == []
+
+
+def test_in_document(tmp_path):
+    """owners_in_document/deadline_in_document read a parsed document's structure: a heading that names a
+    unit, a label line after a list, and the document's own organisation (metadata) as no owner."""
+    from ingest.reader import read_document  # noqa: PLC0415
+
+    text = (
+        "# Verksamhetsplan 2026 Tallby skola\n\n"
+        "## Elevhälsoteamet\n\n"
+        "- Ansvarar för kartläggningen av frånvaron.\n"
+        "- Tallby skola fortsätter arbetet med trygghet.\n\n"
+        "## Läsning\n\n"
+        "- Vi läser högt varje dag.\n\n"
+        "Ansvarig: förstelärare i svenska. Klart: VT27\n"
+    )
+    path = tmp_path / "tallby_plan.md"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    doc.metadata.body = "Tallby skola"
+    index = {b.text.lstrip("-• "): i for i, b in enumerate(doc.blocks)}
+    first = index["Ansvarar för kartläggningen av frånvaron."]
+    assert [o.label for o in owners_in_document(doc, first)] == ["Elevhälsoteamet"]
+    own = index["Tallby skola fortsätter arbetet med trygghet."]
+    assert owners_in_document(doc, own) == []
+    read = index["Vi läser högt varje dag."]
+    assert [o.label for o in owners_in_document(doc, read)] == ["förstelärare i svenska"]
+    assert deadline_in_document(doc, read) == "VT27"

@@ -689,6 +689,7 @@ def unit_in_heading(text: str) -> str | None:
     return rest if _whole(rest) else None
 
 
+_AUTHOR = re.compile(r"(?:vi|man)\s", re.IGNORECASE)
 _RUN_IN = re.compile(r"^(?P<head>[^:.;]{3,80}?)\s*:\s+\S")
 
 
@@ -713,14 +714,16 @@ def owners_in_context(
     headings: Sequence[str] = (),
     exclude: Iterable[str] = (),
     before: Sequence[str] = (),
+    labels: Sequence[str] = (),
 ) -> list[Owner]:
     """The owners of an activity sentence, from the sentence and, when it names none, from its setting:
     a run-in heading of its block, the group an anaphor ("Gruppen ...") points back to, the subject of
-    another sentence of its list item, and the nearest heading (innermost first) that names a unit.
+    another sentence of its list item, a label line of its section ("Ansvarig: rektor" after a list), and
+    the nearest heading (innermost first) that names a unit.
 
     ``block`` is the text of the block holding the sentence, ``headings`` its heading path (outermost
-    first), ``before`` the texts of earlier blocks of its section (nearest last), ``exclude`` the agents
-    that never own (the document's own organisation)."""
+    first), ``before`` the texts of earlier blocks of its section (nearest last), ``labels`` the label lines
+    of its section, ``exclude`` the agents that never own (the document's own organisation)."""
     exclude = list(exclude)
     skip = {e.casefold() for e in exclude}
     own = owners_in_sentence(sentence, exclude)
@@ -739,8 +742,8 @@ def owners_in_context(
                         return [o]
     if own:
         return own
-    if _clause(sentence_norm) == "active":
-        return []  # the sentence has its own subject, and it is no agent
+    if _clause(sentence_norm) == "active" and not _AUTHOR.match(sentence_norm):
+        return []  # the sentence has its own subject, and it is no agent ("vi" is the author: no agent named)
     if block_text:
         unit = _run_in_unit(block_text)
         if unit and unit.casefold() not in skip:
@@ -753,6 +756,10 @@ def owners_in_context(
                 other = owners_in_sentence(block_text[s:e], exclude)
                 if other and anaphor_in_sentence(block_text[s:e]) is None:
                     return other
+    for line in labels:
+        labelled = [o for o in _label_owners(normalise(line)) if o.label.casefold() not in skip]
+        if labelled:
+            return labelled
     for heading in reversed(list(headings)):
         unit = unit_in_heading(heading)
         if unit and unit.casefold() not in skip:
@@ -774,7 +781,55 @@ def owners_in_document(doc: ParsedDocument, block: int, text: str | None = None)
         if own and anaphor_in_sentence(quote[s:e]) is None:
             return own
     first = quote[spans[0][0] : spans[0][1]]
-    return owners_in_context(first, b.text, b.section, exclude, _section_before(doc, block))
+    labels = _section_labels(doc, block)
+    return owners_in_context(first, b.text, b.section, exclude, _section_before(doc, block), labels)
+
+
+def deadline_in_context(sentence: str, block: str | None = None, labels: Sequence[str] = ()) -> str | None:
+    """The deadline of an activity sentence: its own (:func:`deadline_in_sentence`), else a labelled time
+    in another sentence of its list item ("... Ansvarig: rektor. Klart: juni 2025."), else a label line of
+    its section ("Tidplan: hösten 2025" after a list)."""
+    own = deadline_in_sentence(sentence)
+    if own:
+        return own
+    block_text = normalise(block or "")
+    texts = [block_text[s:e] for s, e in sentences(block_text)] if _listish(block_text) else []
+    texts += [line[s:e] for line in labels for s, e in sentences(normalise(line))]
+    for text in texts:
+        if _TIME_LABEL_LINE.search(text):
+            found = deadline_in_sentence(text)
+            if found:
+                return found
+    return None
+
+
+def deadline_in_document(doc: ParsedDocument, block: int, text: str | None = None) -> str | None:
+    """The deadline of an activity quoted from ``doc.blocks[block]`` (``text``: its quote, default the
+    whole block), from the quote, its list item or a label line of its section (see deadline_in_context)."""
+    b = doc.blocks[block]
+    quote = normalise(text if text is not None else b.text)
+    return deadline_in_context(quote, b.text, _section_labels(doc, block))
+
+
+_TIME_LABEL_LINE = re.compile(
+    r"(?:^|[\s(,;.])(?:klart|klar|tidplan|tidsplan|tid|när|deadline|slutdatum)\s*:", re.IGNORECASE
+)
+
+
+def _section_labels(doc: ParsedDocument, block: int, limit: int = 12) -> list[str]:
+    """Short lines of the block's section that are a label alone ("Ansvarig: rektor", "Klart: VT26"),
+    nearest first: a label after (or before) a list applies to its items."""
+    section = doc.blocks[block].section
+    found: list[tuple[int, str]] = []
+    for j in range(max(0, block - limit), min(len(doc.blocks), block + limit + 1)):
+        b = doc.blocks[j]
+        if j == block or b.section != section or len(b.text.split()) > 12:
+            continue
+        text = normalise(b.text)
+        _kind, rest, _offset = split_marker(text)
+        if _rules().label.match(rest) or _TIME_LABEL_LINE.match(rest):
+            found.append((abs(j - block), rest))
+    return [t for _d, t in sorted(found)]
 
 
 def _section_before(doc: ParsedDocument, block: int, limit: int = 6) -> list[str]:
