@@ -247,9 +247,22 @@ def plan_from_graph(graph: Graph, doc: URIRef) -> PlanExtraction:
     return PlanExtraction(elements=elements)
 
 
-def evaluate(pairs: list[tuple[Path, dict]], manifest: dict) -> dict:
-    """Score every (file, gold) pair; return the report."""
+def _context(use_model: bool):
+    """The build context as `styrkedja add` makes it: with the search model's passage embedding for the plan
+    classifier, or without (as a --no-model build)."""
+    from dataclasses import replace
+
     context = load_context(Store(ROOT / ".eval-store-unused"))
+    if not use_model:
+        return context
+    from search.model import embed_passages
+
+    return replace(context, embed=lambda texts: embed_passages(list(texts)))
+
+
+def evaluate(pairs: list[tuple[Path, dict]], manifest: dict, use_model: bool = True) -> dict:
+    """Score every (file, gold) pair; return the report."""
+    context = _context(use_model)
     legal, sdg, items = Counts(), Counts(), Counts()
     organisations = []
     plan_reports = []
@@ -312,7 +325,7 @@ def _outside_scorer(real_dev: Path):
     return module
 
 
-def evaluate_real_dev(real_dev: Path) -> dict:
+def evaluate_real_dev(real_dev: Path, use_model: bool = True) -> dict:
     """Read every real-dev document as the store would, export the graphs and score them per document.
 
     Nothing is tuned here. Read errors and failed extraction stages are reported per file; a document that
@@ -328,7 +341,7 @@ def evaluate_real_dev(real_dev: Path) -> dict:
     from ontology import load_ontology
 
     scorer = _outside_scorer(real_dev)
-    context = load_context(Store(ROOT / ".eval-store-unused"))
+    context = _context(use_model)
     dataset = Dataset()
     dataset.graph(ONTOLOGY_GRAPH).__iadd__(load_ontology())  # the document types' notations, as in an export
     problems: dict[str, list[str]] = {}
@@ -400,6 +413,9 @@ def main() -> None:
     parser.add_argument("--only", choices=["corpus", "seeds"])
     parser.add_argument("--no-misses", action="store_true", help="leave out the lists of misses")
     parser.add_argument(
+        "--no-model", action="store_true", help="build without the embedding model (as --no-model builds)"
+    )
+    parser.add_argument(
         "--real-dev",
         type=Path,
         nargs="?",
@@ -410,7 +426,7 @@ def main() -> None:
     if args.real_dev is not None:
         if not (args.real_dev / "docs").is_dir():
             parser.error(f"{args.real_dev}: no docs/ folder of real documents there")
-        report = evaluate_real_dev(args.real_dev)
+        report = evaluate_real_dev(args.real_dev, not args.no_model)
         if args.no_misses:
             report.pop("scores")
         print(json.dumps(report, ensure_ascii=False, indent=1))
@@ -418,9 +434,9 @@ def main() -> None:
     manifest = load_manifest(CORPUS / "manifest.toml")
     report = {}
     if args.only in (None, "corpus"):
-        report["corpus"] = evaluate(corpus_pairs(), manifest)
+        report["corpus"] = evaluate(corpus_pairs(), manifest, not args.no_model)
     if args.only in (None, "seeds"):
-        report["seeds"] = evaluate(seed_pairs(), {})
+        report["seeds"] = evaluate(seed_pairs(), {}, not args.no_model)
     if args.no_misses:
         for part in report.values():
             for value in part.values():

@@ -1368,6 +1368,15 @@ def extract_plan(
     and the actors of a parsed document. ``reference_date`` dates deadlines written without a year (default:
     the document's date, else the start of its period); ``embed`` (texts -> L2-normalised rows) feeds the
     learned block classifier, None for its structure-only variant."""
-    extractor = _Extractor(doc, _reference(doc, reference_date))
+    from graph.plan.classifier import classify_plan
+
+    reference = _reference(doc, reference_date)
+    return classify_plan(doc, rule_extraction(doc, reference), reference, embed)
+
+
+def rule_extraction(doc: ParsedDocument, reference: dt.date | None) -> PlanExtraction:
+    """The plan as the cue rules read it (explicit structure: units, plan tables, labels, heading cues); the
+    learned classifier (graph.plan.classifier) takes it as one of its inputs."""
+    extractor = _Extractor(doc, reference)
     extractor.run()
     return PlanExtraction(extractor.elements(), find_actors(doc))
