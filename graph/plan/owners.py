@@ -69,6 +69,7 @@ class _Rules:
     copulas: frozenset[str]
     decision: re.Pattern[str]
     deponent: frozenset[str]
+    stative: frozenset[str]
     not_passive: frozenset[str]
     not_before_verb: frozenset[str]
     prepositions: frozenset[str]
@@ -118,6 +119,7 @@ def _rules() -> _Rules:
         copulas=frozenset(verbs["copulas"]),
         decision=re.compile(rf"{_NA}(?:{_alt(verbs['decision'])}){_NB}", re.IGNORECASE),
         deponent=frozenset(verbs["deponent"]),
+        stative=frozenset(verbs["stative"]),
         not_passive=frozenset(verbs["not_passive"]),
         not_before_verb=frozenset(verbs["not_before_verb"]),
         prepositions=frozenset(verbs["prepositions"]),
@@ -355,7 +357,9 @@ def _finite(word: str, previous: str | None = None) -> bool:
         return True
     if previous is not None and previous.casefold() in _rules().not_before_verb:
         return False
-    return bool(_VERBISH.fullmatch(w))
+    if not word[:1].islower() and previous is not None:
+        return False  # mid-sentence, a capitalised word is a name ("Einar"), not a verb
+    return bool(_VERBISH.fullmatch(w)) and not lexicon().role.fullmatch(word)  # "direktör" is no verb
 
 
 def _passive(word: str) -> bool:
@@ -385,7 +389,7 @@ def _verb_after(text: str, end: int, strict: bool = False) -> tuple[str, int] | 
     if rest.strip() and rest.strip() not in {",", "–", "-"}:
         return None
     first, start = words[0]
-    if not rest.strip() and (_finite(first) or _passive(first)):
+    if not rest.strip() and (_finite(first, "") or _passive(first)):
         return first, start
     if strict:
         return None
@@ -420,7 +424,9 @@ def _active(text: str, verb: str, pos: int) -> bool:
     if low in r.copulas:
         after = text[pos + len(verb) : pos + len(verb) + 30].casefold()
         return bool(re.match(r"\s+(?:\w+\s+)?ansvarig", after))
-    if r.decision.match(text, pos):
+    if r.decision.match(text, pos) or low in r.stative:
+        return False
+    if low in {"har", "hade"} and _possession(text, pos + len(verb)):
         return False
     if low in _AUX:
         previous = low
@@ -434,6 +440,28 @@ def _active(text: str, verb: str, pos: int) -> bool:
                 return False
             previous = w
     return True
+
+
+_SUPINE = re.compile(r"[a-zåäö]{2,}(?:t|tt|it|at|ts|its|ats)")
+_DUTY_AFTER_HAR = re.compile(
+    r"\s+(?:\w+\s+)?(?:i\s+uppdrag|uppdrag(?:et)?|ansvar(?:et)?|huvudansvar(?:et)?)\b", re.I
+)
+
+
+def _possession(text: str, end: int) -> bool:
+    """Whether "har" before ``end`` is a main verb of having ("Skolan har 300 elever", "har ett överskott"),
+    not the auxiliary of a perfect ("har genomfört", "har under året arbetat") nor "har i uppdrag"."""
+    if _DUTY_AFTER_HAR.match(text, end):
+        return False
+    words = _words(text, end, 6)
+    if not words:
+        return True
+    first = words[0][0].casefold()
+    if first in {"en", "ett", "inga", "ingen", "många", "flera", "fler", "god", "goda", "stor", "stora"}:
+        return True
+    if first[:1].isdigit():
+        return True
+    return not any(_SUPINE.fullmatch(w.casefold()) for w, _p in words[:5] if w[:1].islower())
 
 
 def _clause(text: str) -> str:
@@ -547,11 +575,23 @@ def _partners(text: str, pos: int) -> bool:
     return not re.search(r"[.;:]", between) and not any(_finite(w) for w, _ in _words(between, 0, 12))
 
 
+def _coordinated(text: str, pos: int) -> bool:
+    """Whether "och" at ``pos`` joins two nouns ("nämnder och utskott", "Barn- och utbildningsnämnden")
+    rather than two clauses: the word before it is an agent or a compound's first part."""
+    before = text[:pos].rstrip()
+    if before.endswith("-"):
+        return True
+    word = re.search(rf"{_L}+$", before)
+    return bool(word) and owner_kind(word.group(0)) is not None
+
+
 def _in_clause(text: str) -> list[_Agent]:
     """The subject of a clause after "och", "men" or "att" ("... och regionförbundet ger processtöd",
     "beslutar att förvaltningen tar fram")."""
-    for m in re.finditer(r"(?:,\s*|\s)(?:och|men|samt|att|så\s+att|där)\s+", text):
+    for m in re.finditer(r"(?:,\s*|\s)(?P<conj>och|men|samt|att|så\s+att|där)\s+", text):
         if _partners(text, m.end()):
+            continue
+        if m.group("conj") in {"och", "samt"} and _coordinated(text, m.start()):
             continue
         agents = _subject(text, m.end(), strict=True)
         if agents:
@@ -627,12 +667,17 @@ def _start(text: str) -> int:
     return offset + lead
 
 
+def _dehyphen(text: str) -> str:
+    """Unicode hyphens as ASCII ("Barn‐ och elevhälsan")."""
+    return text.replace("\u2010", "-").replace("\u2011", "-")
+
+
 def owners_in_sentence(text: str, exclude: Iterable[str] = ()) -> list[Owner]:
     """The owners a sentence names: an "Ansvar:" label, its active subject, the agent of its passive, the
     commissioned, the giver of support, the means or the bearer of responsibility, as written.
 
     ``exclude`` names agents that never own (the document's own organisation, "vi" in other words)."""
-    text = normalise(text)
+    text = _dehyphen(normalise(text))
     skip = {e.casefold() for e in exclude}
     labelled = _label_owners(text)
     if labelled:
@@ -640,6 +685,8 @@ def owners_in_sentence(text: str, exclude: Iterable[str] = ()) -> list[Owner]:
     start = _start(text)
     body = text[start:]
     subject = _subject(text, start)
+    if subject and all(a.label.strip(" ,.").casefold() in skip for a in subject):
+        return []  # the document's own organisation acts: no owner is named
     decided = subject == [] and bool(_agents_at(text, start)[0]) and bool(_rules().decision.search(body[:80]))
     for rule in (
         lambda: _commissioned(body),
@@ -864,6 +911,24 @@ _BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
 _CLAUSE_BREAK = re.compile(r"[,;]|\s(?:vilket|som|och|men|där|eftersom)\s", re.IGNORECASE)
 
 
+_PAST = re.compile(
+    r"(?<![\wåäö])(?:hade|[a-zåäö]{3,}(?:ade|dde|tte|lde|rde|gde|vde|mde|kte|pte|ste|xte|ades|des|tes))(?![\wåäö])"
+)
+_PARTICLES = frozenset({"ned", "ner", "upp", "ut", "in", "av", "igång", "över", "bort", "fram"})
+
+
+def _acted_on(before: str) -> bool:
+    """Whether a day comes right after a verb in the present ("läggs ned den ...", "stängs den ..."), not
+    after a noun ("tjänsteskrivelse den ...") or a past ("fattades den ...")."""
+    words = [w.casefold() for w, _p in _words(before[-60:], 0, 20)][-2:]
+    if words and words[-1] in _PARTICLES:
+        words = words[:-1]
+    if not words:
+        return False
+    last = words[-1]
+    return not _PAST.fullmatch(last) and (last.endswith(("s", "r")) and _finite(last) or _passive(last))
+
+
 def _clause_around(text: str, start: int, end: int) -> str:
     """The clause holding a span: from the last break before it to the first break after it."""
     left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
@@ -906,10 +971,11 @@ def deadline_in_sentence(text: str) -> str | None:
         dropped = r.dropped.search(before)
         if dropped:
             word = dropped.group(0).strip().casefold()
-            if word == "i" and (m.kind != "month" or len(months) > 1):
+            if word == "i" and (m.kind != "month" or len(months) > 1 or _PAST.search(clause)):
                 continue
             found = m.text
             continue
-        if m.kind == "date" and m.text.casefold().startswith("den ") and re.search(r"\d{4}$", m.text):
-            found = m.text
+        day = m.kind == "date" and m.text.casefold().startswith("den ") and re.search(r"\d{4}$", m.text)
+        if day and (looks_ahead or _acted_on(before)):
+            found = m.text  # "läggs ned den 1 augusti 2026", not "tjänsteskrivelse den 22 januari 2018"
     return found
