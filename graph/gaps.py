@@ -7,7 +7,10 @@ Swedish wording and which document types get which kinds are data (graph/gaps.to
 
 Rules, in short (each gap must be true of the graph):
 - goal_without_activity: a goal or priority area with no strategy or activity among all that contributes to
-  it, directly or through sub-goals; only the topmost such goal is reported, its empty sub-goals as evidence.
+  it, directly or through sub-goals, nor in its own section (heading path) or below; only the topmost such
+  goal is reported, its empty sub-goals as evidence. Not reported: the plan's frame (goals stated before its
+  first strategy or activity, in a section where no goal is linked to work), and any goal of a document
+  without strategies or activities (nothing to judge the goals by).
 - activity_without_owner / _without_deadline: an activity with no sk:responsible / no sk:deadline, sk:dueDate.
 - deadline_passed: an element whose sk:dueDate is before `today`, with no follow-up recorded. A follow-up is
   a passage of a LATER document (by dcterms:date, else the first year of dcterms:temporal) from the same
@@ -244,17 +247,32 @@ class _Rules:
 
     # --- kinds --------------------------------------------------------------------------------------------
 
+    def section_of(self, info: NodeInfo) -> str | None:
+        """The heading path of the passage an element was read from."""
+        passage = self.chain.passages.get(info.passage or "")
+        return passage.section if passage is not None and passage.section else None
+
     def goal_without_activity(self, doc: str) -> list[Gap]:
         goals = self.chain.elements(document=doc, types=GOAL_TYPES)
+        doers = self.chain.elements(document=doc, types=["Strategy", "Activity"])
+        doer_sections = {s for s in (self.section_of(d) for d in doers) if s}
         empty: dict[str, list[str]] = {}
         for goal in goals:
             contributors = nx.ancestors(self.contributes, goal.iri)
-            if not any(self.chain.nodes[c].type in ("Strategy", "Activity") for c in contributors
-                       if c in self.chain.nodes):
-                empty[goal.iri] = sorted(contributors, key=_natural)
+            if any(self.chain.nodes[c].type in ("Strategy", "Activity") for c in contributors
+                   if c in self.chain.nodes):
+                continue
+            section = self.section_of(goal)
+            if section and any(s == section or s.startswith(section + " › ") for s in doer_sections):
+                continue  # the strategies or activities of its own section serve it, linked or not
+            empty[goal.iri] = sorted(contributors, key=_natural)
+        headings = {_heading_key(h) for p in self.chain.passages.values() if p.document == doc and p.section
+                    for h in p.section.split(" › ")}
+        sections = {g.iri: self.section_of(g) for g in goals}
+        overarching = _overarching(goals, doers, empty, sections, headings)
         spec, found = self.kind("goal_without_activity"), []
         for goal in goals:
-            if goal.iri not in empty:
+            if goal.iri not in empty or goal.iri in overarching:
                 continue
             parents = [p for p in self.chain.out(goal.iri, "contributesTo")
                        if self.chain.nodes[p].type in GOAL_TYPES]
@@ -470,6 +488,35 @@ class _Rules:
                 self.gap("law_duty_unaddressed", doc, duty["provision"], message, evidence, severity)
             )
         return found
+
+
+def _overarching(goals: list[NodeInfo], doers: list[NodeInfo], empty: dict[str, list[str]],
+                 sections: dict[str, str | None], headings: set[str]) -> set[str]:
+    """The plan's frame: goals before its first strategy or activity, in a section no served goal shares.
+
+    A plan opens with the goals that frame it (a vision, the goals of a higher level it quotes, the sector's
+    overarching goals); its strategies and activities follow and serve them as a whole. A goal listed among
+    goals that are linked to work (the same section) is no frame: left without work, it is a gap. A served
+    goal that is itself a heading opens a section of its own and lists nothing. With no strategy or activity
+    at all, no goal can be judged.
+    """
+    if not doers:
+        return {g.iri for g in goals}
+    starts = [d.char_start for d in doers if d.char_start is not None]
+    if not starts:
+        return set()
+    first = min(starts)
+    served_sections = {sections[g.iri] for g in goals
+                       if g.iri not in empty and sections[g.iri] and _heading_key(g.label) not in headings}
+    return {
+        g.iri for g in goals
+        if g.iri in empty and g.char_start is not None and g.char_start < first
+        and sections[g.iri] and sections[g.iri] not in served_sections
+    }
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip(".:")
 
 
 def _has(chain: ChainGraph, iri: str, predicate) -> bool:
