@@ -70,6 +70,7 @@ class _Rules:
     decision: re.Pattern[str]
     deponent: frozenset[str]
     stative: frozenset[str]
+    openers: frozenset[str]
     not_passive: frozenset[str]
     not_before_verb: frozenset[str]
     prepositions: frozenset[str]
@@ -120,6 +121,7 @@ def _rules() -> _Rules:
         decision=re.compile(rf"{_NA}(?:{_alt(verbs['decision'])}){_NB}", re.IGNORECASE),
         deponent=frozenset(verbs["deponent"]),
         stative=frozenset(verbs["stative"]),
+        openers=frozenset(verbs["adverbial_openers"]),
         not_passive=frozenset(verbs["not_passive"]),
         not_before_verb=frozenset(verbs["not_before_verb"]),
         prepositions=frozenset(verbs["prepositions"]),
@@ -538,6 +540,9 @@ def _by_agent(text: str) -> list[_Agent]:
 def _inverted(text: str) -> list[_Agent]:
     """The subject after the finite verb when an adverbial comes first ("Under våren kommer rektor att")."""
     words = _words(text, 0, 9)
+    opener = words[0][0].casefold() if words else ""
+    if opener not in _rules().openers and not opener.endswith(("vis", "ligen")):
+        return []  # the first constituent is no adverbial: it is the subject itself
     for k in range(1, len(words)):
         word, pos = words[k]
         if not _finite(word, words[k - 1][0]):
