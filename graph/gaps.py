@@ -17,7 +17,8 @@ Rules, in short (each gap must be true of the graph):
   publisher that names the element (most of its content words) together with a follow-up cue ("genomförts",
   "klar", "uppföljning", ...).
 - challenge_without_strategy: only in a document that pairs challenges with strategies at all (at least one
-  sk:addresses); otherwise every finding of a nulägesanalys would be a gap.
+  sk:addresses); otherwise every finding of a nulägesanalys would be a gap. A challenge that a goal, strategy
+  or activity of the document restates as an aim (most of its content words, compared by stem) is answered.
 - sdg_without_activity: an Agenda 2030 goal or target the document references explicitly (a passage or an
   element) that no activity of the document serves: neither the activity nor anything it contributes to
   (transitively) references it (or, for a goal, one of its targets), explicitly or through an sk:Alignment.
@@ -365,12 +366,31 @@ class _Rules:
         if not paired:
             return []
         spec = self.kind("challenge_without_strategy")
-        return [
-            self.gap("challenge_without_strategy", doc, c.iri, spec["message"].format(label=self.label(c)),
-                     self.evidence_of(c))
-            for c in challenges
-            if not self.chain.into(c.iri, "addresses")
-        ]
+        answers = self.chain.elements(document=doc, types=[*GOAL_TYPES, "Strategy", "Activity"])
+        found = []
+        for challenge in challenges:
+            if self.chain.into(challenge.iri, "addresses"):
+                continue
+            answer = self.restated(challenge, answers, spec)
+            if answer is not None:
+                continue  # the plan turns the finding into a goal or strategy of the same words
+            found.append(self.gap("challenge_without_strategy", doc, challenge.iri,
+                                  spec["message"].format(label=self.label(challenge)),
+                                  self.evidence_of(challenge)))
+        return found
+
+    def restated(self, challenge: NodeInfo, answers: list[NodeInfo], spec: dict) -> str | None:
+        """An element that restates a challenge as an aim (most of its content words, by stem), else None."""
+        stopwords = set(self.settings["follow_up"]["stopwords"])
+        wanted = _content_words(challenge.label, stopwords)
+        if not wanted:
+            return None
+        for answer in answers:
+            have = _content_words(answer.label, stopwords)
+            shared = sum(1 for w in wanted if any(_same_stem(w, h, spec["stem_length"]) for h in have))
+            if shared / len(wanted) >= spec["restated_overlap"]:
+                return answer.iri
+        return None
 
     def _sdg_claims(self, doc: str) -> dict[str, list[str]]:
         """SDG goals/targets the document references explicitly -> the passages/elements that do."""
@@ -558,6 +578,12 @@ def _matches(text: str, section: str | None, groups: list[re.Pattern], level: li
 def _content_words(label: str, stopwords: set[str]) -> list[str]:
     words = re.findall(r"\w+", label.casefold())
     return list(dict.fromkeys(w for w in words if len(w) >= 4 and w not in stopwords and not w.isdigit()))
+
+
+def _same_stem(a: str, b: str, length: int) -> bool:
+    """Whether two words share their first `length` letters (or all of the shorter one's)."""
+    k = min(length, len(a), len(b))
+    return a[:k] == b[:k]
 
 
 def _join(items: list[str]) -> str:

@@ -134,6 +134,22 @@ def test_goal_without_activity_cases(case):
     assert sorted(g.node.removeprefix(CASE_DOC + "/") for g in gaps) == sorted(case["reported"])
 
 
+@pytest.mark.parametrize("aim, answered", [
+    ("Andelen behöriga lärare i matematik ska öka", True),
+    ("Fler behöriga lärare anställs", False),  # half of the finding's words: not a restatement
+    ("Alla elever känner sig trygga", False),
+])
+def test_a_challenge_restated_as_a_goal_is_answered(aim, answered):
+    graph = load(CHAIN / "plan.ttl")
+    goal = URIRef(f"{PLAN}/goal/9")
+    graph.add((goal, RDF.type, SK.Goal))
+    graph.add((goal, RDFS.label, Literal(aim)))
+    graph.add((goal, SK.inDocument, URIRef(PLAN)))
+    gaps = find_gaps(graph, TODAY, kinds=["challenge_without_strategy"])
+    assert ({g.node for g in gaps} == set()) is answered
+    assert {g.node for g in gaps} <= {f"{PLAN}/challenge/2"}
+
+
 # --- a scorecard ----------------------------------------------------------------------------------------
 
 
