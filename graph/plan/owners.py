@@ -1,25 +1,39 @@
 """Owners and deadlines in prose: who a sentence says does the work, which unit a heading names, and by when.
 
 The rules read Swedish grammar and the shapes of names, never one document's wording (word lists in
-``owners.toml``; roles and bodies from ``roles.toml`` and ``bodies.toml``):
+``owners.toml``; roles and bodies from ``roles.toml`` and ``bodies.toml``). The plan extractor calls
+:func:`owners_in_document` and :func:`deadline_in_document` for an activity quoted from a block.
 
-- the agent of a sentence (:func:`owners_in_sentence`): an "Ansvar: X" label; the subject before an active
-  finite verb ("Rektor kommer att ...", "Skolledare arbetar ...", also after a fronted adverbial: "Under
-  våren genomför förvaltningen ..."), not before a passive ("Skolan läggs ned"), a copula ("Skolan är ...")
-  or a verb of deciding ("Nämnden beslutar att ..."), where the commissioned one owns the task ("ger
-  förvaltningen i uppdrag att"); the agent of a passive ("leds av skolchef", "genomförs av elevhälsan"); the
-  giver of support ("stöd från arbetsgivaren"); the means ("genom projektgruppen X"); the bearer of a
-  responsibility ("ansvaret vilar på X"). Partners ("i samarbete med X") are not owners.
-- an agent is a role of the lexicon, a body, a unit's name (a capitalised name before a school head:
-  "Vilboda skola med förskolor"; a capitalised compound: "Björkskolan"; a compound of a group head:
-  "Pedagog- och logopedgruppen", "skolstödsgruppen"), a person's name, or an agent noun ("arbetsgivaren").
-  A school form ("Grundskolan", "Skolan") is not a unit.
-- :func:`unit_in_heading`: a heading that is wholly a unit's (or role's) name;
-- :func:`owners_in_context`: the sentence first, then a run-in heading of its block ("X skola: ..."), an
-  anaphor ("Gruppen ...") resolved to the group named before it, another sentence of the same list item, and
-  last the nearest heading that names a unit;
-- :func:`deadline_in_sentence`: a time after a deadline word ("senast den 1 augusti 2026", "under våren",
-  "till hösten", "klart VT26", "från och med läsåret 2025/2026"), or a day, as written.
+- The agent of a sentence (:func:`owners_in_sentence`): an "Ansvar:" label; the subject of an active finite
+  verb ("Rektor kommer att ...", "Skolledare arbetar ...", and behind a fronted adverbial: "Under våren
+  genomför förvaltningen ..."), but not of a passive ("Skolan läggs ned", "har byggts"), a copula or stative
+  verb ("är", "består", "ligger"), "har" of having ("har 300 elever") or a verb of deciding ("Nämnden
+  beslutar att ..."), where the one commissioned owns the task ("ger förvaltningen i uppdrag att"); the
+  agent of a passive ("leds av skolchef", "genomförs av elevhälsan"); a subject after "och"/"att" in a later
+  clause; the means ("genom projektgruppen X"); the giver of support ("stöd från arbetsgivaren"); the bearer
+  or possessor of a responsibility ("ansvaret vilar på X", "rektors ansvar"); the leader ("i regi av X");
+  "Ansvarig ... är X". Partners ("i samarbete med X") and those served ("utbildning för lärare") are not
+  owners; nor is the document's own organisation (``exclude``: "X fortsätter sitt arbete" in X's report).
+- An agent is a role of the lexicon (with "biträdande", a quantifier "Alla lärare", a genitive "Skolans
+  rektor"), a body, a unit's name (a capitalised name before a school head: "Vilboda skola med förskolor";
+  a capitalised compound: "Björkskolan"; a compound of a group head: "Pedagog- och logopedgruppen",
+  "den regionala skolstödsgruppen", "projektgruppen X"), a person's name, or an agent noun ("arbetsgivaren",
+  "huvudmannen"). A school form ("Grundskolan", "Skolan") and a group served ("barngruppen") are not units.
+  Verbs are known from short lists and from their endings (-ar/-er/-ir/-ör, -ade/-de/-te), never after a
+  preposition, a determiner or a numeral, never capitalised mid-sentence, never a role noun ("direktör").
+- :func:`unit_in_heading`: a heading that is wholly a unit's (or role's) name.
+- :func:`owners_in_context` (the setting, used when the sentence has no subject of its own, is passive or
+  speaks as "vi"): a run-in heading of its block ("X skola med förskolor -1,2 mnkr: ..."), the group an
+  anaphor ("Gruppen ...") points back to, another sentence of the same list item, a label line of its
+  section ("Ansvarig: rektor" after a list), and last the nearest heading that names a unit.
+- :func:`deadline_in_sentence`: a time after a deadline word, as written with it ("senast den 1 augusti
+  2026", "under våren", "till hösten", "klart VT26", "från och med läsåret 2025/2026", "i slutet av 2025"),
+  after a label ("Klart: VT26" gives "VT26"), a single month after "i" ("utvärdera i september"), or a day
+  right after a verb in the present ("läggs ned den 1 augusti 2026"). Not a start ("inleddes", "från",
+  "sedan", "med start i"), a report or decision date, recurring months ("i mars och oktober"), a past
+  month, a continuation ("fortsätter under 2026"), nor a bare year or school year after "under" unless its
+  clause looks ahead ("ska", "kommer att", "planeras"). :func:`deadline_in_context` adds labelled times
+  of the same list item and label lines of the section.
 """
 
 from __future__ import annotations
