@@ -129,3 +129,27 @@ def test_in_document(tmp_path):
     read = index["Vi läser högt varje dag."]
     assert [o.label for o in owners_in_document(doc, read)] == ["förstelärare i svenska"]
     assert deadline_in_document(doc, read) == "VT27"
+
+
+def test_tasks_take_the_sections_topic(tmp_path):
+    """A list of tasks in the infinitive carries on the agent the section's running text is about; the one
+    who gives the tasks ("X ger följande uppdrag") does not carry them out."""
+    from ingest.reader import read_document  # noqa: PLC0415
+
+    text = (
+        "# Uppdragsbeskrivning för läsnätverket i Norrdala\n\n"
+        "## Uppdrag\n\n"
+        "Läsnätverket ska stödja kommunerna i arbetet med läsutveckling.\n\n"
+        "Nätverket träffas fyra gånger per år.\n\n"
+        "Styrgruppen ger följande uppdrag för perioden 2025–2027:\n\n"
+        "- Sammanställa forskning om läsundervisning i de tidiga åren.\n"
+        "- Gemensamma läsprojekt i alla kommuner.\n"
+    )
+    path = tmp_path / "uppdrag.md"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    index = {b.text.lstrip("-• "): i for i, b in enumerate(doc.blocks)}
+    task = index["Sammanställa forskning om läsundervisning i de tidiga åren."]
+    assert [o.label for o in owners_in_document(doc, task)] == ["Läsnätverket"]
+    nominal = index["Gemensamma läsprojekt i alla kommuner."]
+    assert owners_in_document(doc, nominal) == []

@@ -50,7 +50,7 @@ from graph.plan.lexicon import lexicon
 from graph.plan.model import Owner
 from graph.plan.text import normalise, sentences, split_marker
 from ingest.dates import find_dates
-from ingest.model import ParsedDocument
+from ingest.model import BlockKind, ParsedDocument
 
 _HERE = Path(__file__).parent
 _L = r"[\wåäöÅÄÖéü]"  # a letter or digit
@@ -483,6 +483,8 @@ def _possession(text: str, end: int) -> bool:
 def _clause(text: str) -> str:
     """How a sentence's main clause is built: "verbless" ("Fortsatt arbete med X."), "subjectless" (it
     opens with its verb: "Ansvarar för X."), "passive" (no agent: "Åtgärder har gjorts") or "active"."""
+    if _infinitive_task(text[_start(text) :]):
+        return "subjectless"
     words = _words(text, _start(text), 40)
     for k, (word, pos) in enumerate(words):
         previous = words[k - 1][0] if k else None
@@ -781,6 +783,7 @@ def owners_in_context(
     exclude: Iterable[str] = (),
     before: Sequence[str] = (),
     labels: Sequence[str] = (),
+    topics: Sequence[str] = (),
 ) -> list[Owner]:
     """The owners of an activity sentence, from the sentence and, when it names none, from its setting:
     a run-in heading of its block, the group an anaphor ("Gruppen ...") points back to, the subject of
@@ -826,10 +829,53 @@ def owners_in_context(
         labelled = [o for o in _label_owners(normalise(line)) if o.label.casefold() not in skip]
         if labelled:
             return labelled
+    if _infinitive_task(sentence_norm):
+        topic = _topic(topics, exclude)
+        if topic:
+            return topic
     for heading in reversed(list(headings)):
         unit = unit_in_heading(heading)
         if unit and unit.casefold() not in skip:
             return _owners(_whole(unit))
+    return []
+
+
+# A task written as an infinitive: "Synliggöra ...", "Genomföra ...", "Utveckla ..." (no subject of its own);
+# not a plural noun ("Skolorna"), nor an adjective ("Gemensamma", "Digitala", "Tydliga").
+_INFINITIVE_TASK = re.compile(
+    r"(?![A-ZÅÄÖ][a-zåäö]*(?:na|iga|ala|ella|ska|mma|tta)\s)[A-ZÅÄÖ][a-zåäö]{2,}a\s+(?!och\b)[a-zåäö]"
+)
+
+
+def _infinitive_task(text: str) -> bool:
+    """Whether a sentence opens with an infinitive (a task without a subject)."""
+    first = text.split(maxsplit=1)[0].casefold() if text.strip() else ""
+    r = _rules()
+    return (
+        bool(_INFINITIVE_TASK.match(text))
+        and first not in r.not_name_words
+        and not r.quantifier.match(first + " x")
+    )
+
+
+def _topic(paragraphs: Sequence[str], exclude: Iterable[str]) -> list[Owner]:
+    """The agent a section's running text is about: the subject of its nearest earlier sentence that has
+    one (an anaphor resolved further back), skipping a lead-in that gives the tasks ("X ger följande
+    uppdrag")."""
+    pending: str | None = None
+    for text in reversed(list(paragraphs)):
+        norm = normalise(text)
+        for s, e in reversed(sentences(norm)):
+            sentence = norm[s:e]
+            if re.search(r"\b(?:ger|gav|uppdrar|uppdrog)\b[^.]*\buppdrag", sentence, re.IGNORECASE):
+                continue  # the one who commissions the tasks does not carry them out
+            anaphor = anaphor_in_sentence(sentence)
+            if anaphor and pending is None:
+                pending = anaphor
+                continue
+            own = owners_in_sentence(sentence, exclude)
+            if own and (pending is None or any(_same_head(pending, o.label) for o in own)):
+                return own
     return []
 
 
@@ -848,7 +894,22 @@ def owners_in_document(doc: ParsedDocument, block: int, text: str | None = None)
             return own
     first = quote[spans[0][0] : spans[0][1]]
     labels = _section_labels(doc, block)
-    return owners_in_context(first, b.text, b.section, exclude, _section_before(doc, block), labels)
+    before = _section_before(doc, block)
+    topics = [
+        doc.blocks[j].text for j in _section_run(doc, block) if doc.blocks[j].kind is BlockKind.PARAGRAPH
+    ]
+    return owners_in_context(first, b.text, b.section, exclude, before, labels, topics)
+
+
+def _section_run(doc: ParsedDocument, block: int, limit: int = 8) -> list[int]:
+    """Indices of up to ``limit`` blocks before ``block`` under the same headings, in order."""
+    section = doc.blocks[block].section
+    out: list[int] = []
+    for j in range(block - 1, max(-1, block - 1 - limit), -1):
+        if doc.blocks[j].section != section:
+            break
+        out.append(j)
+    return out[::-1]
 
 
 def deadline_in_context(sentence: str, block: str | None = None, labels: Sequence[str] = ()) -> str | None:
