@@ -63,7 +63,9 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         except StoreError as error:
             raise UserError(str(error)) from error
     chain = _chain(args)
-    gaps = find_gaps(chain, today, document=document, kinds=[args.kind] if args.kind else None)
+    unenriched = [e.document for e in Store(args.store).documents().values() if not e.enriched]
+    gaps = find_gaps(chain, today, document=document, kinds=[args.kind] if args.kind else None,
+                     unenriched=unenriched)
     unread = unread_documents(chain, document=document)  # no plan gaps computed for these: say so
     if args.json:
         print(json.dumps(gaps_json(gaps, unread), ensure_ascii=False, indent=1))

@@ -593,8 +593,12 @@ def _join(items: list[str]) -> str:
 
 
 def find_gaps(graph: Graph | ChainGraph, today: dt.date | None = None, document: str | None = None,
-              kinds: Iterable[str] | None = None) -> list[Gap]:
-    """Every gap of every document (or one document, some kinds), by document, severity and kind."""
+              kinds: Iterable[str] | None = None, unenriched: Iterable[str] = ()) -> list[Gap]:
+    """Every gap of every document (or one document, some kinds), by document, severity and kind.
+
+    ``unenriched``: documents the embedding model has not worked on (built with --no-model): the kinds that
+    need its inferred links (gaps.toml [model]) are not judged for them.
+    """
     chain = graph if isinstance(graph, ChainGraph) else ChainGraph(graph)
     rules = _Rules(chain, today or dt.date.today(), gap_settings(), law_duties())
     wanted = set(kinds) if kinds is not None else set(KINDS)
@@ -602,10 +606,13 @@ def find_gaps(graph: Graph | ChainGraph, today: dt.date | None = None, document:
     if unknown:
         raise ValueError(f"unknown gap kind(s): {', '.join(sorted(unknown))}")
     gaps: list[Gap] = []
+    unenriched = set(unenriched)
     for doc in sorted(chain.documents):
         if document is not None and doc != document:
             continue
         applies = document_kinds(chain, doc, rules.settings)
+        if doc in unenriched:
+            applies -= set(rules.settings["model"]["needs_inferred_links"])
         for kind in KINDS:
             if kind in wanted and kind in applies:
                 gaps.extend(getattr(rules, kind)(doc))

@@ -316,10 +316,10 @@ def test_text_report_lists_the_unread_documents(unread_graph):
 # --- the command line on a store ----------------------------------------------------------------------------
 
 
-def put(store: Store, path: Path, source_file: str, document: str) -> None:
+def put(store: Store, path: Path, source_file: str, document: str, enriched: bool = True) -> None:
     """Store a constructed document graph as the pipeline would (one named graph per document)."""
     entry = DocumentEntry(source_file=source_file, sha256=source_file, graph_file="", document=document,
-                          graph=str(document_graph(source_file)), origin=str(path))
+                          graph=str(document_graph(source_file)), origin=str(path), enriched=enriched)
     store.put(entry, load(path))
 
 
@@ -369,3 +369,15 @@ def test_cli_gaps_text_lists_unread(store_dir, capsys):
     assert "Dokument vars planstruktur inte kunde läsas" in out
     assert f"sjobacka_kvalitetsplan.pdf: {PREFIX}" in out
     assert "ekdala_styrkort.pdf" not in out
+
+
+def test_agenda_2030_claims_need_the_models_links(tmp_path, capsys):
+    graph = load(CHAIN / "plan.ttl")
+    assert "sdg_without_activity" in {g.kind for g in find_gaps(graph, TODAY)}
+    assert "sdg_without_activity" not in {g.kind for g in find_gaps(graph, TODAY, unenriched=[PLAN])}
+    for enriched in (True, False):
+        folder = tmp_path / f"store-{enriched}"
+        put(Store(folder), CHAIN / "plan.ttl", "norrvik_kvalitetsplan.pdf", PLAN, enriched=enriched)
+        status, out = run(folder, capsys, "gaps", "--json", "--today", TODAY.isoformat())
+        kinds = {g["kind"] for g in json.loads(out)["gaps"]}
+        assert ("sdg_without_activity" in kinds) is enriched and "law_duty_unaddressed" in kinds
