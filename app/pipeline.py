@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
+from app.document_reader import read_document_limited
 from graph.iris import document_graph, document_iri
 from graph.rdf import Context, StageFailure, build_document
 from graph.store import EXTRACTOR_VERSION, DocumentEntry, Store
 from ingest.metadata import load_manifest
 from ingest.model import DocumentMetadata, IngestError, ParsedDocument
-from ingest.reader import SUPPORTED_SUFFIXES, ReadOptions, read_document, sha256_bytes
+from ingest.reader import SUPPORTED_SUFFIXES, ReadOptions, sha256_bytes
 
 log = logging.getLogger("app.pipeline")
 
@@ -175,7 +176,7 @@ def ingest_file(
     current = current and not previous.failed_stages  # a stage that failed is tried again
     if current and path.is_file() and sha256_bytes(path.read_bytes()) == previous.sha256:
         return "unchanged", None, []
-    doc = read_document(path, options, known)
+    doc = read_document_limited(path, options, known)  # a worker process, within the time limit
     if use_model:
         context = replace(context, embed=services.embed_texts)
     built = build_document(doc, context)

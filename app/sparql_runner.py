@@ -10,9 +10,9 @@ waits (on a pipe, without holding the GIL).
 Limits come from the environment: ``STYRKEDJA_SPARQL_TIMEOUT_S`` (default 10) and
 ``STYRKEDJA_SPARQL_MAX_ROWS`` (default 10,000).
 
-The child only evaluates the query and writes to its pipe: it logs nothing, imports nothing new and leaves
-with ``os._exit``, which is what makes forking from the explorer's multi-threaded server safe. Where ``fork``
-is not available the query runs in a spawned process that loads the store itself.
+The worker (app/worker.py) only evaluates the query and writes to its pipe: it imports nothing new and
+leaves with ``os._exit``, which is what makes forking from the explorer's multi-threaded server safe. Where
+``fork`` is not available the query runs in a spawned process that loads the store itself.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset
 
+from app.worker import WorkerFailed, WorkerTimeout, run_in_worker
 from graph.sparql import (
     NAMESPACES,
     QueryError,
@@ -82,24 +83,16 @@ def limits_from_env() -> QueryLimits:
     )
 
 
-def _evaluate(dataset: Dataset, query: str, max_rows: int, connection) -> None:
-    """The child's work: evaluate, collect, send ("ok", result) or ("error", message), leave at once."""
-    try:
-        result = dataset.query(query, initNs=NAMESPACES)
-        connection.send(("ok", collect(result, max_rows)))
-    except BaseException as error:  # anything the engine raises goes back as one line
-        first = str(error).splitlines()[0] if str(error) else ""
-        connection.send(("error", f"{type(error).__name__}: {first}".rstrip(": ")))
-    finally:
-        connection.close()
-        os._exit(0)
+def _evaluate(dataset: Dataset, query: str, max_rows: int) -> QueryResult:
+    """The worker's work: evaluate the query over the dataset and collect at most ``max_rows`` rows."""
+    return collect(dataset.query(query, initNs=NAMESPACES), max_rows)
 
 
-def _evaluate_spawned(folder: str, query: str, max_rows: int, connection) -> None:
-    """The spawned child's work (no fork): load the store, then evaluate."""
+def _evaluate_spawned(folder: str, query: str, max_rows: int) -> QueryResult:
+    """The spawned worker's work (no fork): load the store, then evaluate."""
     from graph.store import Store
 
-    _evaluate(Store(folder).dataset(), query, max_rows, connection)
+    return _evaluate(Store(folder).dataset(), query, max_rows)
 
 
 def run_limited(
@@ -115,34 +108,21 @@ def run_limited(
     limits = limits or limits_from_env()
     prepared = parse_query(query)
     check_reach(prepared, store_graph_names(dataset))
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        context = multiprocessing.get_context("fork")
-        target, first = _evaluate, dataset
-    elif store_folder is not None:
-        context = multiprocessing.get_context("spawn")
-        target, first = _evaluate_spawned, store_folder
-    else:
+    spawn = (_evaluate_spawned, (store_folder, query, limits.max_rows)) if store_folder is not None else None
+    if spawn is None and "fork" not in multiprocessing.get_all_start_methods():
         raise QueryError("queries cannot be run in a worker process on this platform")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=target, args=(first, query, limits.max_rows, sender), daemon=True)
     started = time.monotonic()
-    worker.start()
-    sender.close()
     try:
-        if not receiver.poll(limits.timeout_s):
-            raise QueryTimeout(limits.timeout_s)
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            raise QueryError("the query stopped without an answer (the worker process ended)") from None
+        return run_in_worker(_evaluate, (dataset, query, limits.max_rows), limits.timeout_s,
+                             forward_logs=False, spawn=spawn, what="sparql")
+    except WorkerTimeout:
+        raise QueryTimeout(limits.timeout_s) from None
+    except WorkerFailed as error:
+        raise QueryError(f"the query stopped without an answer ({error})") from None
+    except Exception as error:  # what the engine raised, as one line
+        first = str(error).splitlines()[0] if str(error) else ""
+        detail = f"{type(error).__name__}: {first}".rstrip(": ")
+        raise QueryError(f"the query failed in the engine ({detail})") from None
     finally:
-        receiver.close()
-        if worker.is_alive():
-            worker.kill()
-        worker.join(5)
         log.info("sparql: %.2f s in a worker process (limit %g s)", time.monotonic() - started,
                  limits.timeout_s)
-    if status == "error":
-        raise QueryError(f"the query failed in the engine ({payload})")
-    return payload

@@ -89,6 +89,7 @@ Progress = Callable[[str, float], None]
 def ingest_upload(store: Store, name: str, data: bytes, progress: Progress | None = None,
                   index=None, use_model: bool = True, max_mb: float | None = None) -> UploadOutcome:
     """Check, save and ingest one uploaded file; on any failure the store is left as it was."""
+    from app.document_reader import read_options_from_env
     from app.pipeline import Services, ingest_file, load_context
 
     def step(text: str, share: float) -> None:
@@ -109,10 +110,11 @@ def ingest_upload(store: Store, name: str, data: bytes, progress: Progress | Non
     try:
         step("Läser dokumentet och bygger grafen", 0.3)
         services = Services(store, use_model=use_model)
-        status, doc, failures = ingest_file(store, target, load_context(store), force=True, services=services)
-    except IngestError as error:
+        status, doc, failures = ingest_file(store, target, load_context(store),
+                                            options=read_options_from_env(), force=True, services=services)
+    except IngestError as error:  # named by the stored name only: the page never shows the server's folders
         _restore(target, previous)
-        outcome.error = str(error)
+        outcome.error = f"{stored}: {error.problem}"
         return outcome
     except Exception as error:  # a bug in one extraction must not break the app or the store
         log.exception("%s: upload failed", stored)
@@ -143,16 +145,15 @@ def _restore(target: Path, previous: bytes | None) -> None:
 
 def remove_document(store: Store, source_file: str, index=None) -> str:
     """Remove a document from the store and the search index (and its uploaded file); return its IRI."""
-    entry = store.remove(source_file)
-    if index is not None:
-        index.remove(entry.document)
-    else:
-        from search.index import SearchIndex
+    from app.pipeline import remove_document as remove_stored
 
-        SearchIndex(store.folder / "search").remove(entry.document)
-    origin = Path(entry.origin)
-    uploads = (store.folder / UPLOADS).resolve()
-    if origin.parent.resolve() == uploads:
-        with contextlib.suppress(FileNotFoundError):
-            origin.unlink()
+    with store.lock():  # the graph, manifest entry, index entry and uploaded file go together
+        entry = remove_stored(store, source_file)
+        if index is not None:
+            index.remove(entry.document)
+        origin = Path(entry.origin)
+        uploads = (store.folder / UPLOADS).resolve()
+        if origin.parent.resolve() == uploads:
+            with contextlib.suppress(FileNotFoundError):
+                origin.unlink()
     return entry.document
