@@ -292,8 +292,8 @@ def _agent_at(text: str, pos: int, modifiers: bool = True, adjectives: bool = Tr
                 return _Agent(text[pos : inner.end], inner.kind, inner.end)
     g = _GENERIC_GENITIVE.match(text, pos)
     if g and _generic(g.group(0)):
-        role = _role(text, g.end() + 1)
-        return _Agent(text[pos : role.end], "role", role.end) if role else None
+        head = _role(text, g.end() + 1) or _group(text, g.end() + 1) or _body(text, g.end() + 1)
+        return _Agent(text[pos : head.end], head.kind, head.end) if head else None
     for finder in (_person, _school, _group, _role, _body, _noun):
         agent = finder(text, pos)
         if agent is None or agent.end <= pos:
@@ -382,7 +382,7 @@ def _passive(word: str) -> bool:
     w = word.casefold()
     r = _rules()
     return (
-        len(w) > 3
+        len(w) > 2
         and w.endswith("s")
         and w not in r.deponent
         and w not in r.not_passive
@@ -435,6 +435,10 @@ def _active(text: str, verb: str, pos: int) -> bool:
     (not "läggs ned", "har byggts", "ska genomföras", "har ... införts", "är en skola", "beslutar att")."""
     r = _rules()
     low = verb.casefold()
+    if low in {"ges", "gavs"} and re.match(
+        r"\s+(?:\w+\s+)?(?:i\s+uppdrag|uppdraget)\b", text[pos + len(verb) :]
+    ):
+        return True  # "Rektorerna ges i uppdrag att": the subject receives the task
     if _passive(verb):
         return False
     if low in r.copulas:
@@ -527,12 +531,20 @@ def _label_owners(text: str) -> list[Owner]:
     return parse_owners(m.group("value")) if m else []
 
 
+_TASK_GIVEN_TO = re.compile(
+    r"\buppdrag(?:et|en)?\s+(?:ges|gavs|lämnas|lämnades|går|gick|överlämnas)\s+till\s+", re.IGNORECASE
+)
+
+
 def _commissioned(text: str) -> list[_Agent]:
     """ "ger förvaltningen i uppdrag att", "uppdrar åt rektor att": the one given the task."""
     for m in re.finditer(r"\b(?:ger|gav|ge|uppdrar|uppdrog|uppdra)\s+(?:åt\s+)?", text, re.IGNORECASE):
         agents, end = _agents_at(text, m.end())
         if agents and re.match(r"\s+(?:i\s+uppdrag|uppdraget|att)\b", text[end:], re.IGNORECASE):
             return agents
+    m = _TASK_GIVEN_TO.search(text)
+    if m:
+        return _agents_at(text, m.end())[0]
     return []
 
 
