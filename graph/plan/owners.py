@@ -224,16 +224,24 @@ def _group(text: str, pos: int) -> _Agent | None:
     return _Agent(text[start:end], "organisation", end)
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_alt(lexicon().abbreviations)}){_NB}")
+
+
+_BITR = re.compile(r"(?:biträdande|bitr\.)\s+", re.IGNORECASE)
+
+
 def _role(text: str, pos: int) -> _Agent | None:
     lex = lexicon()
-    m = re.compile(r"(?:biträdande|bitr\.)\s+", re.IGNORECASE).match(text, pos)
+    m = _BITR.match(text, pos)
     q = m.end() if m else pos
     role = lex.role.match(text, q)
     if role and role.group(0).casefold() not in lex.not_roles and len(role.group(0)) >= 4:
         return _Agent(text[pos : role.end()], "role", role.end())
-    abbr = re.match(rf"(?:{_alt(lex.abbreviations)}){_NB}", text[pos:])
+    abbr = _abbreviations().match(text, pos)
     if abbr and abbr.group(0) in lex.abbreviations:
-        return _Agent(abbr.group(0), "role", pos + abbr.end())
+        return _Agent(abbr.group(0), "role", abbr.end())
     return None
 
 
@@ -274,6 +282,7 @@ _GENITIVE_TAIL = re.compile(rf"\s+(?={_L})")
 _GENERIC_GENITIVE = re.compile(r"[\wåäöÅÄÖ-]+s(?=\s)")
 
 
+@lru_cache(maxsize=8192)
 def _agent_at(text: str, pos: int, modifiers: bool = True, adjectives: bool = True) -> _Agent | None:
     """The agent noun phrase that starts at ``pos``: a determiner ("den regionala"), a quantifier ("Alla")
     or a definite adjective ("Centrala") may come first; a genitive ("Skolans rektor") may own a role."""
