@@ -224,6 +224,33 @@ def _line(group: str, name: str, c: dict) -> str:
     )
 
 
+def evaluate(
+    real_dev: Path | None, dev: bool = True, unit: str = "sentence", with_extraction: bool = False
+) -> tuple[dict, dict[str, list[DocScore]]]:
+    """Score real-dev (when given), the hold-out plans and the development set: the report (per document and
+    total per group) and the per-document scores with their cases."""
+    tools = (real_dev.parent if real_dev is not None else ROOT.parent / "shared") / "tools"
+    norm, sim = _scorer(tools.parent / "real-dev")
+    results: dict[str, list[DocScore]] = {"real-dev": [], "holdout": [], "dev": []}
+    extraction: dict[str, dict] = {}
+    for group, path, gold in _documents(real_dev, dev):
+        doc = read_document(path)
+        results[group].append(score_document(doc, gold, norm, sim, unit))
+        if with_extraction:
+            extraction[f"{group} {path.name}"] = score_extraction(doc, gold, norm, sim)
+    report: dict = {
+        group: {
+            "documents": [{k: v for k, v in asdict(s).items() if k != "cases"} for s in scores],
+            "total": _total(scores),
+        }
+        for group, scores in results.items()
+        if scores
+    }
+    if extraction:
+        report["with_extraction"] = extraction
+    return report, results
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation and print per-document numbers (or JSON)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -247,27 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     real_dev = args.real_dev if args.real_dev.is_dir() else None
     if real_dev is None:
         log.warning("no real-dev at %s: scoring the development set only", args.real_dev)
-        tools = ROOT.parent / "shared" / "tools"
-    else:
-        tools = real_dev.parent / "tools"
-    norm, sim = _scorer(tools.parent / "real-dev")
-    results: dict[str, list[DocScore]] = {"real-dev": [], "holdout": [], "dev": []}
-    extraction: dict[str, dict] = {}
-    for group, path, gold in _documents(real_dev, not args.no_dev):
-        doc = read_document(path)
-        results[group].append(score_document(doc, gold, norm, sim, args.unit))
-        if args.with_extraction:
-            extraction[f"{group} {path.name}"] = score_extraction(doc, gold, norm, sim)
-    report = {
-        group: {
-            "documents": [{k: v for k, v in asdict(s).items() if k != "cases"} for s in scores],
-            "total": _total(scores),
-        }
-        for group, scores in results.items()
-        if scores
-    }
-    if extraction:
-        report["with_extraction"] = extraction
+    report, results = evaluate(real_dev, not args.no_dev, args.unit, args.with_extraction)
+    extraction = report.get("with_extraction", {})
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
