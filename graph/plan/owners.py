@@ -94,6 +94,7 @@ class _Rules:
     label: re.Pattern[str]
     passive_av: re.Pattern[str]
     kept: re.Pattern[str]
+    kept_words: tuple[str, ...]
     dropped: re.Pattern[str]
     not_before: re.Pattern[str]
     lead: re.Pattern[str]
@@ -150,6 +151,7 @@ def _rules() -> _Rules:
         passive_av=re.compile(
             rf"{_NA}(?P<verb>{_L}{{2,}})\s+(?:(?:{particles})\s+)?av\s+(?=\S)", re.IGNORECASE
         ),
+        kept_words=tuple(dl["kept"]),
         kept=re.compile(rf"{_NA}(?:{_alt(dl['kept'])})(?:\s+i)?\s+$", re.IGNORECASE),
         dropped=re.compile(rf"{_NA}(?:{_alt(dl['dropped'])})\s+$", re.IGNORECASE),
         not_before=re.compile(rf"{_NA}(?:{_alt(dl['not_before'])})(?:\s+\S+)?\s+$", re.IGNORECASE),
@@ -702,6 +704,39 @@ def _bearer(text: str) -> list[_Agent]:
     return []
 
 
+_NOTE = re.compile(r"(?:\((?P<paren>[^()]{2,80})\)|\s[–—-]\s+(?P<dash>[^–—()]{2,60}?))\s*[.]?\s*$")
+
+
+def _note_parts(text: str) -> list[str]:
+    """The parts of a note at the end of an item: "(rektor, VT26)", " – elevhälsoteamet"."""
+    m = _NOTE.search(text)
+    if not m:
+        return []
+    return [p.strip() for p in re.split(r"[,;]|\s+och\s+", m.group("paren") or m.group("dash")) if p.strip()]
+
+
+def _noted(text: str) -> list[_Agent]:
+    """Owners in a note at the end of an item whose parts are all owners or times ("(rektor, VT26)")."""
+    parts = _note_parts(text)
+    agents: list[_Agent] = []
+    for part in parts:
+        whole = _whole(part)
+        if whole:
+            agents.extend(whole)
+        elif not _is_time(part):
+            return []
+    return agents
+
+
+def _is_time(part: str) -> bool:
+    """Whether a text is a time as a whole ("VT26", "klart december 2025")."""
+    found = find_dates(part)
+    if len(found) != 1 or found[0].char_start is None:
+        return False
+    rest = (part[: found[0].char_start] + part[found[0].char_end :]).strip(" :").casefold()
+    return rest in {"", *[w.casefold() for w in _rules().kept_words]}
+
+
 def _start(text: str) -> int:
     """Where a sentence's words start (after a list marker, quotes and brackets)."""
     _kind, rest, offset = split_marker(text)
@@ -742,6 +777,7 @@ def owners_in_sentence(text: str, exclude: Iterable[str] = ()) -> list[Owner]:
         lambda: _duty(body),
         lambda: _leader(body),
         lambda: _named_responsible(body),
+        lambda: _noted(body),
     ):
         found = [a for a in rule() if a.label.strip(" ,.").casefold() not in skip]
         if found:
@@ -960,7 +996,8 @@ def deadline_in_document(doc: ParsedDocument, block: int, text: str | None = Non
 
 
 _TIME_LABEL_LINE = re.compile(
-    r"(?:^|[\s(,;.])(?:klart|klar|tidplan|tidsplan|tid|när|deadline|slutdatum)\s*:", re.IGNORECASE
+    r"(?:^|[\s(,;.])(?:klart|klar|tidplan|tidsplan|tidsram|tid|när|deadline|slutdatum|datum)\s*:",
+    re.IGNORECASE,
 )
 
 
@@ -1043,6 +1080,9 @@ def deadline_in_sentence(text: str) -> str | None:
     starts, past report dates, recurring months ("i mars och oktober") or bare years of when, not by when."""
     text = normalise(text)
     r = _rules()
+    for part in reversed(_note_parts(text)):
+        if _is_time(part) and all(_is_time(p) or _whole(p) for p in _note_parts(text)):
+            return part  # "(rektor, VT26)", "(klart december 2025)"
     mentions = [m for m in find_dates(text) if m.char_start is not None]
     months = [m for m in mentions if m.kind == "month"]
     found: str | None = None
