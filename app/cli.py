@@ -334,12 +334,38 @@ def cmd_app(args: argparse.Namespace) -> int:
     store = Path(args.store).resolve()
     if not (store / "manifest.json").exists():
         log.warning("%s holds no documents yet: build the store or upload files in the explorer", store)
+    from app.explorer.auth import access_for
+
     command = streamlit_command(store, args.port, args.address)
-    print(f"Styrkedja: http://{'localhost' if args.address == '0.0.0.0' else args.address}:{args.port}")
+    mode = access_for(args.address).mode
+    roles = {"local": "everyone may upload and remove (a local address)",
+             "admin": "read-only; upload and remove ask for the admin secret",
+             "read-only": "read-only (no admin secret is set: STYRKEDJA_ADMIN_PASSWORD[_HASH])"}[mode]
+    print(f"Styrkedja: http://{'localhost' if args.address == '0.0.0.0' else args.address}:{args.port}"
+          f" — {roles}")
     try:
         return subprocess.call(command, cwd=ROOT)
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    """Print the scrypt hash of a password read from the terminal or stdin (never from the command line)."""
+    import getpass
+
+    from app.explorer.auth import ENV_HASH, hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Admin password: ")
+        if getpass.getpass("Again: ") != password:
+            raise UserError("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError("the password is empty")
+    print(hash_password(password))
+    log.info("set %s to the line above (the password itself is not stored)", ENV_HASH)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -415,8 +441,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("app", help="start the Streamlit explorer on the store")
     p.add_argument("--port", type=int, default=int(os.environ.get("STYRKEDJA_PORT", 8501)))
-    p.add_argument("--address", default="localhost", help="address to listen on (default localhost)")
+    p.add_argument("--address", default="localhost",
+                   help="address to listen on (default localhost); on any other address the explorer is "
+                        "read-only unless STYRKEDJA_ADMIN_PASSWORD or STYRKEDJA_ADMIN_PASSWORD_HASH is set")
     p.set_defaults(func=cmd_app)
+
+    p = sub.add_parser("hash-password", help="print the hash of an admin password for "
+                       "STYRKEDJA_ADMIN_PASSWORD_HASH (read from the terminal or stdin)")
+    p.set_defaults(func=cmd_hash_password)
 
     from app.commands_chain import add_parsers as add_chain_parsers
 

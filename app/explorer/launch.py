@@ -15,14 +15,18 @@ ROOT = ENTRY.parent.parent.parent  # the repository (the working directory for `
 
 
 def streamlit_command(store: str | Path, port: int, address: str = "localhost") -> list[str]:
-    """The command that serves the explorer over a store (headless, no usage statistics)."""
+    """The command that serves the explorer over a store (headless, no usage statistics).
+
+    The address goes to Streamlit (``--server.address``) and to the script (``--address``), which allows
+    writing to everyone only on a loopback address (app/explorer/auth.py).
+    """
     return [
         sys.executable, "-m", "streamlit", "run", str(ENTRY),
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", address,
         "--browser.gatherUsageStats", "false",
-        "--", "--store", str(store),
+        "--", "--store", str(store), "--address", address,
     ]  # fmt: skip
 
 

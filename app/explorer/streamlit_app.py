@@ -1,7 +1,8 @@
 """Entry script of the explorer: ``streamlit run app/explorer/streamlit_app.py -- --store DIR``.
 
-Sets up the page, takes the store folder from ``--store`` (else $STYRKEDJA_STORE, else ./data), starts loading
-the model and the index in the background, and hands over to the chosen view (views/*.py).
+Sets up the page, takes the store folder from ``--store`` (else $STYRKEDJA_STORE, else ./data) and the address
+it is served on from ``--address`` (with Streamlit's ``server.address``: who may write), starts loading the
+model and the index in the background, and hands over to the chosen view (views/*.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ if str(ROOT) not in sys.path:  # run as a script by Streamlit: make the reposito
 
 import streamlit as st  # noqa: E402
 
-from app.explorer import data  # noqa: E402
+from app.explorer import admin, data  # noqa: E402
 from app.explorer.widgets import HERE, PAGES  # noqa: E402
 
 FAVICON = HERE / "favicon.png"
@@ -36,6 +37,7 @@ def main() -> None:
     folder = store_argument(sys.argv[1:])
     if folder:
         data.configure(folder)
+    admin.configure(admin.served_address(sys.argv[1:]))  # who may write: app/explorer/auth.py
     data.warm_up()
     groups: dict[str, list] = {}
     for index, (file_name, title, url_path, group) in enumerate(PAGES):

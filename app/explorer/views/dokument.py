@@ -1,10 +1,14 @@
-"""Dokument: the documents in the store; upload a PDF or text file (with progress) and remove a document."""
+"""Dokument: the documents in the store; upload a PDF or text file (with progress) and remove a document.
+
+Uploading and removing are shown only to a session that may write (app/explorer/admin.py): everyone on a
+loopback address, elsewhere an admin who gave the secret; otherwise the view is read-only and says so.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app.explorer import data, facts
+from app.explorer import admin, data, facts
 from app.explorer.text import escape_markdown
 from app.explorer.uploads import ALLOWED_SUFFIXES, ingest_upload, max_upload_mb, remove_document
 from graph.store import Store, StoreError
@@ -23,7 +27,9 @@ STAGE_NAMES = {
 def render() -> None:
     """Draw the view."""
     st.title("Dokument")
-    st.caption("Dokumenten i lagret. Läs in en ny plan eller ett protokoll, så finns det med i alla vyer.")
+    mode = admin.current_access().mode
+    st.caption("Dokumenten i lagret." + ("" if mode == "read-only" else
+               " Läs in en ny plan eller ett protokoll, så finns det med i alla vyer."))
     folder, version = data.current()
     message = st.session_state.pop("dokument_message", None)
     if message:
@@ -39,8 +45,21 @@ def render() -> None:
             hide_index=True, width="stretch",
         )
     else:
-        st.info("Lagret är tomt. Läs in ett dokument nedan.")
+        st.info("Lagret är tomt.")
 
+    if mode == "read-only":
+        st.caption(admin.READ_ONLY_NOTE)
+        return
+    if not admin.may_write():
+        admin.login_form()
+        return
+    if mode == "admin":
+        admin.logout_button()
+    _write_controls(folder, version, rows)
+
+
+def _write_controls(folder: str, version: str, rows: list) -> None:
+    """The upload and remove forms (only for a session that may write)."""
     st.subheader("Läs in ett dokument")
     limit = max_upload_mb()
     suffixes = ", ".join(ALLOWED_SUFFIXES)
@@ -70,6 +89,9 @@ def render() -> None:
 
 
 def _ingest(folder: str, version: str, name: str, payload: bytes) -> None:
+    if not admin.may_write():  # checked again where the store is written
+        st.error("Utforskaren är skrivskyddad här.")
+        return
     bar = st.progress(0.0, text="Förbereder …")
     with st.status(f"Läser in {name} …", expanded=True) as status:
 
@@ -100,6 +122,9 @@ def _ingest(folder: str, version: str, name: str, payload: bytes) -> None:
 
 
 def _remove(folder: str, version: str, name: str) -> None:
+    if not admin.may_write():
+        st.error("Utforskaren är skrivskyddad här.")
+        return
     try:
         index = data.search_index(folder, version)
     except Exception:
