@@ -2,10 +2,16 @@
 
 This is the one place where the layers meet for writing; it does I/O, logs progress and never lets one bad
 file stop the others.
+
+Concurrent writers (two ``add`` runs, an upload while ``build`` runs) are kept apart per document: reading,
+extraction and embedding happen outside the store's lock; the commit of one document (its search index entry,
+its graph file, its manifest entry, in that order) happens inside it, against the manifest as it is then.
+Decisions that depend on the store (whether a document left its corpus) are taken again under the lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +22,7 @@ import numpy as np
 from app.document_reader import read_document_limited
 from graph.iris import document_graph, document_iri
 from graph.rdf import Context, StageFailure, build_document
-from graph.store import EXTRACTOR_VERSION, DocumentEntry, Store
+from graph.store import EXTRACTOR_VERSION, DocumentEntry, Store, StoreError
 from ingest.metadata import load_manifest
 from ingest.model import DocumentMetadata, IngestError, ParsedDocument
 from ingest.reader import SUPPORTED_SUFFIXES, ReadOptions, sha256_bytes
@@ -71,25 +77,44 @@ class Services:
         return self._index
 
     def index_document(self, doc: ParsedDocument, graph=None) -> None:
-        """Put a document's passages, and its graph elements' labels, into the search index.
+        """Put a document's passages, and its graph elements' labels, into the search index (under the lock).
 
         Only changed passages and labels are embedded again.
         """
+        prepared = self.prepare_index(doc, graph)
+        if prepared is not None:
+            with self.store.lock():
+                self.commit_index(prepared)
+
+    def prepare_index(self, doc: ParsedDocument, graph=None):
+        """Embed a document's passages and its elements' labels for the index; None without the model."""
         if not self.use_model:
-            return
+            return None
         from graph.rdf import element_labels
-        from search.index import index_document
+        from search.index import prepare_document
 
         labels = element_labels(graph, document_iri(doc.source_file)) if graph is not None else []
-        stats = index_document(self.index, doc, labels=labels)
-        log.debug("%s: search index %s", doc.source_file, stats)
+        return prepare_document(self.index, doc, labels=labels)
+
+    def commit_index(self, prepared) -> None:
+        """Write a prepared index entry (the caller holds the store's lock)."""
+        written = self.index.commit_update(prepared)
+        log.debug("%s: search index %s", prepared.doc.meta.source_file, "written" if written else "unchanged")
 
     def forget(self, document_iri: str) -> None:
         """Remove a document's vectors and lexical entries from the search index."""
-        from search.index import SearchIndex
+        from search.index import index_file
 
-        index = self._index or SearchIndex(self.store.folder / "search")
-        index.remove(document_iri)
+        if self._index is not None:
+            self._index.remove(document_iri)
+        else:  # nothing loaded: the entry is one file
+            with contextlib.suppress(FileNotFoundError):
+                index_file(self.index_folder, document_iri).unlink()
+
+    @property
+    def index_folder(self) -> Path:
+        """The folder of the store's search index."""
+        return self.store.folder / "search"
 
     @property
     def aligner(self):
@@ -122,7 +147,7 @@ class Services:
         log.debug("%s: %d inferred Agenda 2030 links", doc.source_file, count)
 
 
-def _guarded(stage: str, source_file: str, step: Callable[[], None]) -> StageFailure | None:
+def _guarded(stage: str, source_file: str, step: Callable[[], object]) -> StageFailure | None:
     """Run a model stage (inferred links, search index); a failure is logged and returned, never raised."""
     try:
         step()
@@ -130,6 +155,36 @@ def _guarded(stage: str, source_file: str, step: Callable[[], None]) -> StageFai
         log.exception("%s: the %s stage failed; the document keeps the rest", source_file, stage)
         return StageFailure(stage, f"{type(error).__name__}: {error}")
     return None
+
+
+def prune_index(store: Store) -> None:
+    """Delete search index entries of documents the manifest lacks (the caller holds the store's lock)."""
+    from search.index import prune
+
+    deleted = prune(store.folder / "search", {entry.document for entry in store.documents().values()})
+    if deleted:
+        log.info("search index: %d entries without a stored document deleted", len(deleted))
+
+
+def commit_document(
+    store: Store, entry: DocumentEntry, graph, services: Services | None, prepared=None
+) -> DocumentEntry | None:
+    """Commit one document under the store's lock: its search index entry, then its graph and manifest entry.
+
+    ``prepared`` is its embedded index entry (None without the model, or when that stage failed). An index
+    entry that would no longer match the stored document (another version's, or a failed stage's leftover)
+    is deleted. Returns the manifest entry it replaced, if any.
+    """
+    with store.lock():
+        previous = store.documents().get(entry.source_file)
+        stage_failed = services is not None and services.use_model
+        if prepared is not None:
+            services.commit_index(prepared)
+        elif stage_failed or previous is None or previous.sha256 != entry.sha256:
+            (services or Services(store, use_model=False)).forget(entry.document)
+        replaced = store.put(entry, graph)
+        prune_index(store)
+    return replaced
 
 
 def load_context(store: Store) -> Context:
@@ -168,8 +223,7 @@ def ingest_file(
     document is stored with what the other stages found and the failures are recorded in the manifest.
     """
     path = path.resolve()
-    documents = store.documents()
-    previous = documents.get(path.name)
+    previous = store.documents().get(path.name)  # a first look; the commit reads the manifest again
     use_model = services is not None and services.use_model
     current = previous is not None and not force and previous.extractor == EXTRACTOR_VERSION
     current = current and (previous.enriched or not use_model)  # a --no-model build is finished later
@@ -181,8 +235,13 @@ def ingest_file(
         context = replace(context, embed=services.embed_texts)
     built = build_document(doc, context)
     graph, failures = built.graph, list(built.failures)
+    prepared: list = []
     if services is not None:
         failure = _guarded("alignment", doc.source_file, lambda: services.enrich(doc, graph))
+        failures += [failure] if failure else []
+        failure = _guarded(
+            "search", doc.source_file, lambda: prepared.append(services.prepare_index(doc, graph))
+        )
         failures += [failure] if failure else []
     entry = DocumentEntry(
         source_file=doc.source_file,
@@ -196,15 +255,10 @@ def ingest_file(
         organisation=doc.metadata.organisation,
         pages=len(doc.pages),
         enriched=use_model,
+        failed_stages={f.stage: f.error for f in failures},
     )
-    store.put(entry, graph)
-    if services is not None:
-        failure = _guarded("search", doc.source_file, lambda: services.index_document(doc, graph))
-        failures += [failure] if failure else []
-    if failures:
-        entry.failed_stages = {f.stage: f.error for f in failures}
-        store.put(entry, graph)
-    return ("replaced" if previous is not None else "added"), doc, failures
+    replaced = commit_document(store, entry, graph, services, prepared[0] if prepared else None)
+    return ("replaced" if replaced is not None else "added"), doc, failures
 
 
 def add_files(
@@ -246,10 +300,25 @@ def add_files(
 
 
 def remove_document(store: Store, name_or_iri: str, services: Services | None = None):
-    """Remove a document's graph, manifest entry and search index entries; return its manifest entry."""
-    entry = store.remove(store.find(name_or_iri).source_file)
-    (services or Services(store)).forget(entry.document)
+    """Remove a document's graph, manifest entry and search index entry (under the lock); return its entry."""
+    with store.lock():
+        entry = store.remove(store.find(name_or_iri).source_file)
+        (services or Services(store, use_model=False)).forget(entry.document)
+        prune_index(store)
     return entry
+
+
+def remove_if_gone(store: Store, name: str, corpus: Path, services: Services | None = None) -> bool:
+    """Remove a document read from ``corpus`` whose file is no longer there; decided under the lock."""
+    with store.lock():
+        entry = store.documents().get(name)
+        if entry is None or Path(entry.origin).parent != corpus or Path(entry.origin).exists():
+            return False  # replaced from elsewhere, or its file came back (someone added it meanwhile)
+        try:
+            remove_document(store, name, services)
+        except StoreError:
+            return False
+    return True
 
 
 def build_corpus(
@@ -274,8 +343,8 @@ def build_corpus(
     report = add_files(store, files, manifest, options, force, progress, services)
     present = {path.name for path in files}
     for name, entry in store.documents().items():
-        if Path(entry.origin).parent == corpus and name not in present:
-            remove_document(store, name, services)
+        gone = Path(entry.origin).parent == corpus and name not in present
+        if gone and remove_if_gone(store, name, corpus, services):
             report.removed.append(name)
             log.info("%s: removed (no longer in the corpus)", name)
     return report

@@ -3,12 +3,17 @@
 Layout of a store folder::
 
     manifest.json            documents: source file -> hash, graph file, IRIs, origin, extractor version
-    graphs/<slug>.trig       one named graph per source document
+    graphs/<slug>.<id>.trig  one named graph per source document (a new file name each time it is written)
     reference/*.json         the reference data the graphs were built with (skollagen, SDG, kommuner)
     search/                  the search index (written by the search package through its own API)
 
 Every write goes to a temporary file in the same folder and is renamed into place, so a crash never leaves a
-half-written graph or manifest; a lock file keeps two writers apart. SPARQL runs over the union of all graphs.
+half-written graph or manifest. Writers commit one document at a time under the store's lock (``.lock``, an
+exclusive flock, re-entrant within a thread): the new graph goes to a file of its own, then the manifest is
+re-read and rewritten (the commit point), then the replaced graph file goes. A writer killed at any moment
+leaves the previous state readable; files it left unreferenced are swept by the next writer. Readers take no
+lock: a graph file replaced while they read the manifest is looked up again. SPARQL runs over the union of all
+graphs.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,6 +44,12 @@ STORE_FORMAT = 1
 EXTRACTOR_VERSION = "2026-12-03.1"
 REPOSITORY_REFERENCE = Path(__file__).resolve().parent.parent / "corpus" / "reference"
 REFERENCE_FILES = ("skollagen.json", "sdg.json", "kommuner.json", "SOURCES.md")
+
+
+GRAPHS = "graphs"
+# Folders whose temporary files only writers holding the lock make (a killed writer's are swept).
+LOCKED_FOLDERS = (".", GRAPHS, "reference")
+_HELD = threading.local()  # lock depth per store folder in this thread (the lock is re-entrant)
 
 
 class StoreError(Exception):
@@ -136,14 +149,47 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the store's write lock (other writers wait)."""
+        """Hold the store's write lock: other processes and threads wait; the same thread may enter again."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / ".lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        key = str(self.folder.resolve())
+        held = _HELD.__dict__.setdefault("depth", {})
+        if held.get(key):
+            held[key] += 1
             try:
                 yield
             finally:
+                held[key] -= 1
+            return
+        with open(self.folder / ".lock", "a") as handle:
+            waited = time.perf_counter()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            log.debug("store lock taken after %.3f s", time.perf_counter() - waited)
+            held[key] = 1
+            try:
+                yield
+            finally:
+                held[key] = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def sweep(self) -> list[Path]:
+        """Delete what a killed writer left: graph files the manifest does not name, temporary files.
+
+        Takes the lock; returns the deleted paths.
+        """
+        deleted = []
+        with self.lock():
+            keep = {entry.graph_file for entry in self.documents().values()}
+            graphs = self.folder / GRAPHS
+            leftovers = [p for p in graphs.glob("*.trig") if str(p.relative_to(self.folder)) not in keep]
+            for folder in LOCKED_FOLDERS:
+                leftovers += (self.folder / folder).glob(".*.tmp")
+            for path in leftovers:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    deleted.append(path)
+        if deleted:
+            log.info("swept %d files a stopped writer left in %s", len(deleted), self.folder)
+        return deleted
 
     # --- reference data -----------------------------------------------------------------------------------
 
@@ -158,41 +204,53 @@ class Store:
         """Copy reference data into the store when it differs; return whether anything changed."""
         target = self.folder / "reference"
         changed = False
-        for name in REFERENCE_FILES:
-            src = source / name
-            if not src.exists():
-                continue
-            data = src.read_bytes()
-            dst = target / name
-            if not dst.exists() or dst.read_bytes() != data:
-                write_atomic(dst, data)
-                changed = True
+        with self.lock():
+            for name in REFERENCE_FILES:
+                src = source / name
+                if not src.exists():
+                    continue
+                data = src.read_bytes()
+                dst = target / name
+                if not dst.exists() or dst.read_bytes() != data:
+                    write_atomic(dst, data)
+                    changed = True
         if changed:
             self._dataset = None
         return changed
 
     # --- document graphs ----------------------------------------------------------------------------------
 
-    def graph_file(self, source_file: str) -> Path:
-        """Return the path of the TriG file that holds a document's graph."""
-        return self.folder / "graphs" / f"{slug(source_file)}.trig"
+    def new_graph_file(self, source_file: str) -> Path:
+        """Return a new path for a document's TriG file (each write gets its own; the manifest names it)."""
+        return self.folder / GRAPHS / f"{slug(source_file)}.{uuid.uuid4().hex[:12]}.trig"
 
-    def put(self, entry: DocumentEntry, graph: Graph) -> None:
-        """Store one document graph (replacing the document's previous graph) and record it."""
+    def put(self, entry: DocumentEntry, graph: Graph) -> DocumentEntry | None:
+        """Store one document graph (replacing the document's previous graph) and record it.
+
+        Under the lock: the graph goes to a new file, the manifest is re-read and rewritten with the entry,
+        then the previous graph file is deleted. Returns the entry it replaced, if any.
+        """
+        dataset = Dataset()
+        named = dataset.graph(URIRef(entry.graph))
+        for prefix, namespace in graph.namespaces():
+            dataset.bind(prefix, namespace, replace=True)
+        for triple in graph:
+            named.add(triple)
+        data = dataset.serialize(format="trig").encode("utf-8")
         with self.lock():
-            dataset = Dataset()
-            named = dataset.graph(URIRef(entry.graph))
-            for prefix, namespace in graph.namespaces():
-                dataset.bind(prefix, namespace, replace=True)
-            for triple in graph:
-                named.add(triple)
-            path = self.graph_file(entry.source_file)
-            entry.graph_file = str(path.relative_to(self.folder))
-            write_atomic(path, dataset.serialize(format="trig").encode("utf-8"))
+            path = self.new_graph_file(entry.source_file)
+            write_atomic(path, data)
             documents = self.documents()
+            previous = documents.get(entry.source_file)
+            entry.graph_file = str(path.relative_to(self.folder))
             documents[entry.source_file] = entry
             self._write_manifest(documents)
+            if previous is not None and previous.graph_file != entry.graph_file:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.folder / previous.graph_file).unlink()
+            self.sweep()
         self._dataset = None
+        return previous
 
     def remove(self, source_file: str) -> DocumentEntry:
         """Remove a document's graph and its manifest entry; nothing else is touched."""
@@ -204,6 +262,7 @@ class Store:
             self._write_manifest(documents)
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / entry.graph_file).unlink()
+            self.sweep()
         self._dataset = None
         return entry
 
@@ -233,14 +292,30 @@ class Store:
             load_reference_graphs(self.reference_dir(), dataset=dataset)
             dataset.graph(ONTOLOGY_GRAPH).__iadd__(load_ontology())
             for entry in self.documents().values():
-                path = self.folder / entry.graph_file
-                try:
-                    dataset.parse(path, format="trig")
-                except Exception as error:  # one damaged file must not hide the rest
-                    log.error("%s: the stored graph cannot be read (%s); rebuild or remove it", path, error)
+                self._parse_graph(dataset, entry)
             log.debug("store loaded in %.2f s", time.perf_counter() - started)
             self._dataset = dataset
         return self._dataset
+
+    def _parse_graph(self, dataset: Dataset, entry: DocumentEntry) -> None:
+        """Parse a document's graph file into the dataset (a file replaced meanwhile is looked up again)."""
+        for _ in range(5):
+            path = self.folder / entry.graph_file
+            try:
+                dataset.parse(path, format="trig")
+                return
+            except FileNotFoundError as error:
+                fresh = self.documents().get(entry.source_file)
+                if fresh is None:  # removed since the manifest was read
+                    return
+                if fresh.graph_file == entry.graph_file:
+                    log.error("%s: the stored graph is missing (%s); rebuild or remove it", path, error)
+                    return
+                entry = fresh
+            except Exception as error:  # one damaged file must not hide the rest
+                log.error("%s: the stored graph cannot be read (%s); rebuild or remove it", path, error)
+                return
+        log.error("%s: the stored graph kept changing while it was read; reload the store", entry.source_file)
 
     def document_graph(self, source_file: str) -> Graph:
         """Return one document's named graph."""

@@ -103,6 +103,38 @@ def _doc_file_name(doc_id: str) -> str:
     return hashlib.sha256(doc_id.encode()).hexdigest()[:24] + ".npz"
 
 
+@dataclass(frozen=True)
+class PreparedUpdate:
+    """A document's index entry, embedded but not written yet (prepare_update, then commit_update)."""
+
+    doc: _Doc
+    embedded: int  # vectors computed anew
+    reused: int  # passages whose vector was already in the index
+
+
+def index_file(folder: str | Path, doc_id: str) -> Path:
+    """The file of an index folder that holds one document's entry."""
+    return Path(folder) / DOCS_DIR / _doc_file_name(doc_id)
+
+
+def prune(folder: str | Path, keep: Sequence[str] | set[str]) -> list[Path]:
+    """Delete the entries of documents not in ``keep`` and leftover temporary files; return what went.
+
+    Works on the files alone (nothing is loaded). The caller holds the store's write lock.
+    """
+    docs = Path(folder) / DOCS_DIR
+    if not docs.is_dir():
+        return []
+    wanted = {_doc_file_name(doc_id) for doc_id in keep}
+    leftovers = [p for p in docs.glob("*.npz") if p.name not in wanted] + list(docs.glob(".*.tmp"))
+    deleted = []
+    for path in leftovers:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            deleted.append(path)
+    return deleted
+
+
 class SearchIndex:
     """Dense + lexical passage index of one store folder, with filtered, fused search."""
 
@@ -210,6 +242,21 @@ class SearchIndex:
         ``labels`` are the labels of graph elements derived from the passages, as (passage position, label):
         each is embedded too, and a passage scores as the best of itself and its labels.
         """
+        prepared = self.prepare_update(doc_id, passages, meta, labels)
+        written = self.commit_update(prepared)
+        doc = prepared.doc
+        stats = UpdateStats(len(doc.passages), prepared.embedded, prepared.reused, written)
+        log.debug("Indexed %s: %s", doc_id, stats)
+        return stats
+
+    def prepare_update(
+        self,
+        doc_id: str,
+        passages: Sequence[Passage | IndexedPassage],
+        meta: DocMeta,
+        labels: Sequence[tuple[int, str]] = (),
+    ) -> PreparedUpdate:
+        """Embed what ``update`` would write, without writing (the expensive half, outside any lock)."""
         if meta.doc_id != doc_id:
             meta = replace(meta, doc_id=doc_id)
         records = [p if isinstance(p, IndexedPassage) else IndexedPassage.of(doc_id, p) for p in passages]
@@ -247,17 +294,31 @@ class SearchIndex:
             else np.zeros((0, 0), dtype=np.float32)
         )
         doc = _Doc(meta, records, vectors, keys, tokens, recipe, labels, label_vectors, label_keys)
-        unchanged = old is not None and not missing and not todo and _same(old, doc)
+        return PreparedUpdate(doc, len({keys[i] for i in missing}), len(records) - len(missing))
+
+    def commit_update(self, prepared: PreparedUpdate) -> bool:
+        """Write a prepared entry unless the file already holds the same; return whether it was written.
+
+        The comparison is with the file, not with this object's memory: another process may have written
+        the document since this index was loaded.
+        """
+        doc = prepared.doc
+        doc_id = doc.meta.doc_id
+        path = index_file(self.folder, doc_id)
+        try:
+            on_disk = _read_doc(path) if path.exists() else None
+        except (OSError, ValueError, KeyError, TypeError):
+            on_disk = None
+        unchanged = on_disk is not None and _same(on_disk, doc)
         if not unchanged:
             self._write(doc)
+        held = self._docs.get(doc_id)
+        if not unchanged or held is None or not _same(held, doc):
             self._docs[doc_id] = doc
             self._built = None
             if self._by_hash is not None:
-                self._by_hash.update({key: (doc_id, i) for i, key in enumerate(keys)})
-        embedded = len({keys[i] for i in missing})
-        stats = UpdateStats(len(records), embedded, len(records) - len(missing), not unchanged)
-        log.debug("Indexed %s: %s", doc_id, stats)
-        return stats
+                self._by_hash.update({key: (doc_id, i) for i, key in enumerate(doc.keys)})
+        return not unchanged
 
     def _reuse(self, keys: list[str], old: _Doc | None, recipe: str) -> dict[str, np.ndarray]:
         """Vectors already in the index for these keys (the same document first, then any document)."""
@@ -573,6 +634,17 @@ def write_npz_atomic(path: Path, arrays: dict[str, np.ndarray]) -> None:
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     write_atomic(path, buffer.getvalue())
+
+
+def prepare_document(
+    index: SearchIndex,
+    doc: ParsedDocument,
+    meta: DocMeta | None = None,
+    labels: Sequence[tuple[int, str]] = (),
+) -> PreparedUpdate:
+    """Embed a parsed document's passages and labels for the index (write with SearchIndex.commit_update)."""
+    meta = meta or doc_meta_of(doc)
+    return index.prepare_update(meta.doc_id, passages_of(doc), meta, labels)
 
 
 def index_document(

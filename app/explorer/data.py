@@ -101,7 +101,7 @@ def ensure_indexed(store: Store, index) -> list[str]:
     from graph.rdf import element_labels
     from ingest.model import IngestError
     from ingest.reader import read_document
-    from search.index import index_document
+    from search.index import prepare_document
 
     done = []
     for entry in store.documents().values():
@@ -113,14 +113,24 @@ def ensure_indexed(store: Store, index) -> list[str]:
             continue
         try:
             labels = element_labels(store.document_graph(entry.source_file), URIRef(entry.document))
-            index_document(index, read_document(path), labels=labels)
+            parsed = read_document(path)
+            prepared = prepare_document(index, parsed, labels=labels)  # embedding: outside the lock
         except IngestError as error:
             log.warning("%s", error)
             continue
+        with store.lock():  # written only if the store still holds this version (a writer may have run)
+            current = store.documents().get(entry.source_file)
+            if current is None or current.sha256 != parsed.sha256:
+                continue
+            index.commit_update(prepared)
         done.append(entry.source_file)
-    stale = {meta.doc_id for meta in index.documents()} - {e.document for e in store.documents().values()}
-    for doc_id in stale:
-        index.remove(doc_id)
+    def stale() -> set[str]:
+        return {meta.doc_id for meta in index.documents()} - {e.document for e in store.documents().values()}
+
+    if stale():  # decided again under the lock: a writer may be committing that document right now
+        with store.lock():
+            for doc_id in stale():
+                index.remove(doc_id)
     if done:
         log.info("explorer: indexed %s for search", ", ".join(done))
     return done

@@ -704,7 +704,9 @@ def _bearer(text: str) -> list[_Agent]:
     return []
 
 
-_NOTE = re.compile(r"(?:\((?P<paren>[^()]{2,80})\)|\s[–—-]\s+(?P<dash>[^–—()]{2,60}?))\s*[.]?\s*$")
+_NOTE = re.compile(
+    r"(?:\((?P<paren>[^()]{2,80})\)|(?<=[^\d\s])\s[–—-]\s+(?P<dash>[^–—()]{2,60}?))\s*[.]?\s*$"
+)
 
 
 def _note_parts(text: str) -> list[str]:
@@ -1080,9 +1082,12 @@ def deadline_in_sentence(text: str) -> str | None:
     starts, past report dates, recurring months ("i mars och oktober") or bare years of when, not by when."""
     text = normalise(text)
     r = _rules()
-    for part in reversed(_note_parts(text)):
-        if _is_time(part) and all(_is_time(p) or _whole(p) for p in _note_parts(text)):
-            return part  # "(rektor, VT26)", "(klart december 2025)"
+    parts = _note_parts(text)
+    for part in reversed(parts):
+        if _is_time(part) and all(_is_time(p) or _whole(p) for p in parts):
+            day = find_dates(part)[0].kind == "date" and len(parts) == 1 and part[:1].isdigit()
+            if not day:
+                return part  # "(rektor, VT26)", "(klart december 2025)"; not a reference date "(2020-11-12)"
     mentions = [m for m in find_dates(text) if m.char_start is not None]
     months = [m for m in mentions if m.kind == "month"]
     found: str | None = None
