@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from graph.plan.classifier import (  # noqa: E402
     CLASSES,
+    KEEP_RULE,
     MODEL_FILE,
     BlockModel,
     classify_plan,
@@ -52,6 +53,9 @@ SEEDS = ROOT / "tests" / "data" / "seeds"
 CORPUS = ROOT / "corpus"
 GOLD_KEYS = {"goals": "goal", "strategies": "strategy", "activities": "activity", "challenges": "challenge"}
 THRESHOLD = 0.6
+# Thresholds tried leave-one-out (classify_plan's keep_rule and new_element).
+KEEP_GRID = (0.05, 0.2)
+NEW_GRID = (0.6, 0.7, 0.8, 0.9)
 # Constructed plans whose tests pin the rules' output: their rule elements are their labels.
 FIXTURE_FOLDERS = (ROOT / "tests" / "fixtures" / "plan", ROOT / "tests" / "fixtures" / "plan_holdout")
 
@@ -233,14 +237,18 @@ def train(docs: list[TrainDoc], c: float, variants: tuple[str, ...] = ("embed", 
     }
 
 
-def score_doc(model: BlockModel, d: TrainDoc, score, embedding: bool) -> dict:
+def score_doc(
+    model: BlockModel, d: TrainDoc, score, embedding: bool, keep: float = KEEP_RULE, new: float | None = None
+) -> dict:
     """Score one document's elements as classify_plan makes them, with the outside scorer's matching."""
     vectors = {u.text: v for u, v in zip(d.units, d.vectors, strict=False)}
 
     def embed(texts):
         return np.stack([vectors[t] for t in texts])
 
-    plan = classify_plan(d.doc, d.rules, _reference(d.doc, None), embed if embedding else None, model)
+    plan = classify_plan(
+        d.doc, d.rules, _reference(d.doc, None), embed if embedding else None, model, keep, new
+    )
     out = {}
     for key, kinds in (
         ("goals", GOAL_KINDS),
@@ -338,22 +346,46 @@ def main() -> None:
                 "43": "memos",
             }.get(number, d.group)
 
-        results = {}
+        grid = [(k, n) for k in KEEP_GRID for n in NEW_GRID]
+        results: dict[tuple[float, float], dict[str, dict]] = {point: {} for point in grid}
         for held in sorted({family(d) for d in docs}):
             train_docs = [d for d in docs if family(d) != held]
             model = model_from_dict(train(train_docs, args.C, (args.variant,)))
             for d in docs:
                 if family(d) == held:
-                    results[d.name] = score_doc(model, d, score, embedding)
-                    log.info("%s %s", d.name, compact(results[d.name]))
-        real = {k: v for k, v in results.items() if k.startswith("real-")}
-        fixtures = {k: v for k, v in results.items() if k.startswith("fixture-")}
-        dev = {k: v for k, v in results.items() if k.startswith(("seed-", "corpus-"))}
+                    for keep, new in grid:
+                        results[(keep, new)][d.name] = score_doc(model, d, score, embedding, keep, new)
+                    log.info("%s %s", d.name, compact(results[grid[0]][d.name]))
+
+        def sets(res: dict[str, dict]) -> dict:
+            real = {k: v for k, v in res.items() if k.startswith("real-")}
+            fixtures = {k: v for k, v in res.items() if k.startswith("fixture-")}
+            dev = {k: v for k, v in res.items() if k.startswith(("seed-", "corpus-"))}
+            return {
+                "real_dev": aggregate(real, score) if real else None,
+                "dev": aggregate(dev, score),
+                "fixtures": aggregate(fixtures, score) if fixtures else None,
+            }
+
+        def objective(agg: dict) -> float:
+            parts = [a[m]["f1"] for a in agg.values() if a for m in ("goals", "activities")]
+            return sum(parts) / len(parts)
+
+        table = {f"keep {k} new {n}": sets(results[(k, n)]) for k, n in grid}
+        best = max(grid, key=lambda point: objective(table[f"keep {point[0]} new {point[1]}"]))
         report["loo"] = {
-            "per_document": {k: compact(v) for k, v in results.items()},
-            "real_dev": aggregate(real, score) if real else None,
-            "dev": aggregate(dev, score),
-            "fixtures": aggregate(fixtures, score) if fixtures else None,
+            "thresholds": {"keep_rule": best[0], "new_element": best[1]},
+            "per_document": {k: compact(v) for k, v in results[best].items()},
+            **sets(results[best]),
+            "grid": {
+                name: {
+                    s: {m: a[m]["f1"] for m in ("goals", "strategies", "activities")}
+                    for s, a in agg.items()
+                    if a
+                }
+                | {"objective": round(objective(agg), 3)}
+                for name, agg in table.items()
+            },
         }
     if args.write:
         data = train(docs, args.C)

@@ -6,12 +6,15 @@ embedding function is given, the unit's embedding. Its coefficients are a resour
 it scored). Two variants are stored: ``embed`` (structure + embedding) and ``structure`` (structure only, for
 ``--no-model`` builds and tests). Only numpy runs here.
 
-Where a goal comes from, in one reading: :func:`classify_plan` makes the units (graph.plan.units), reads their
-features, lets the model pick each unit's class, and turns the chosen units into elements. A unit that
-holds an element the cue rules found (graph.plan.extract.rule_extraction) of the same class keeps that
-element's quote, owners and deadline; the rules also give the forums. Links follow document structure
-(:func:`link`); owners of new activities come from the subject of their sentence (graph.plan.actors),
-deadlines from a date in it.
+Where a goal comes from, in one reading: :func:`classify_plan` makes the candidate units
+(graph.plan.units), reads their features (graph.plan.features; one of them is what the cue rules of
+graph.plan.extract made of the unit), and lets the model give each unit a probability per class. An element
+the rules found stays where the model supports its class on a unit holding it (explicit structure: plan
+tables with owner and deadline columns, "Mål:" units, numbered goals), and keeps the rules' links, owners
+and deadline; every other unit whose most probable class is an element kind becomes a new element. New
+elements are linked by structure (:func:`link`: a goal cell of the same table row, else the nearest element
+of a higher kind in the same or an enclosing section); owners and deadlines of new activities come from
+their prose (graph.plan.owners). Forums come from the rules.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.plan.actors import owner_kind, subject_owner
-from graph.plan.features import FEATURE_NAMES, structure_features
+from graph.plan.features import FEATURE_NAMES, doc_group, structure_features
 from graph.plan.lexicon import lexicon
 from graph.plan.model import GOAL_KINDS, Element, Owner, PlanExtraction
+from graph.plan.owners import deadline_in_document, owners_in_document
+from graph.plan.text import ratio
 from graph.plan.units import Unit, find_units
 from ingest.dates import parse_deadline
 from ingest.model import ParsedDocument
@@ -43,10 +47,13 @@ CLASSES = ("none", "goal", "strategy", "activity", "challenge")
 # probability of at least MIN_CONFIDENCE (see MODEL_CARD.md for how these were chosen).
 MIN_ELEMENTS = 2
 MIN_CONFIDENCE = 0.6
+# Two elements of one class whose texts are this similar (difflib ratio, folded) are one element said twice.
+SAME_TEXT = 0.9
 # A rule element stays when the model gives its class at least this probability on a unit that holds it.
-KEEP_RULE = 0.2
-# A unit becomes a new element when its most probable class is an element kind with at least this.
-NEW_ELEMENT = 0.5
+KEEP_RULE = 0.05
+# A unit becomes a new element when its most probable class is an element kind with at least this
+# (per variant: the structure-only model is less sure of itself; both chosen leave-one-document-out).
+NEW_ELEMENT = {"embed": 0.8, "structure": 0.8}
 UNREAD_REASON = "planens struktur kunde inte läsas: inga mål eller aktiviteter kändes igen med säkerhet"
 
 
@@ -194,6 +201,12 @@ def _element(unit: Unit, kind: str, rule: Element | None) -> Element:
     )
 
 
+def _restates(element: Element, elements: Sequence[Element]) -> bool:
+    """Whether an element of the same class already says the same (a plan repeats a strategy in a table)."""
+    cls = _class_of(element)
+    return any(_class_of(e) == cls and ratio(e.text, element.text) >= SAME_TEXT for e in elements)
+
+
 def _scope(unit: Unit) -> tuple[str, ...]:
     """The section a unit opens (a heading: its path and itself) or stands in."""
     return tuple(unit.section) + ((unit.text,) if unit.kind == "heading" else ())
@@ -240,26 +253,13 @@ def _number(elements: list[Element]) -> None:
         element.addresses = [renamed[a] for a in element.addresses if a in renamed]
 
 
-def owners_and_deadline(unit: Unit, reference: dt.date | None) -> tuple[list[Owner], str | None, str | None]:
-    """Owners and deadline of an activity found in prose: its sentence's agent (graph.plan.owners where
-    present, else a responsibility verb's subject), or the organisational unit its heading names; the
-    deadline phrase as written in it and its last day."""
-    try:
-        from graph.plan import owners as prose
-    except ImportError:
-        prose = None
-    owners: list[Owner] = []
-    deadline = None
-    if prose is not None:
-        owners = list(prose.owners_in_sentence(unit.text))
-        if not owners and unit.section:
-            named = prose.unit_in_heading(unit.section[-1])
-            if named:
-                owners = [Owner(named, owner_kind(named) or "organisation")]
-        deadline = prose.deadline_in_sentence(unit.text)
-    else:
-        owner = subject_owner(unit.text)
-        owners = [owner] if owner else []
+def owners_and_deadline(
+    doc: ParsedDocument, unit: Unit, reference: dt.date | None
+) -> tuple[list[Owner], str | None, str | None]:
+    """Owners and deadline of an activity found in prose (graph.plan.owners: the agent of its sentence, else
+    of its setting; a deadline phrase as written) and the deadline's last day."""
+    owners = owners_in_document(doc, unit.block, unit.text)
+    deadline = deadline_in_document(doc, unit.block, unit.text)
     due = None
     if deadline:
         mention = parse_deadline(deadline, reference)
@@ -273,6 +273,8 @@ def classify_plan(
     reference: dt.date | None,
     embed: Callable[[Sequence[str]], np.ndarray] | None,
     model: BlockModel | None = None,
+    keep_rule: float = KEEP_RULE,
+    new_element: float | None = None,
 ) -> PlanExtraction:
     """The plan of a document as the model reads it, given what the rules read and (optionally) embeddings.
 
@@ -281,12 +283,16 @@ def classify_plan(
     most probable class is an element kind, with at least NEW_ELEMENT, becomes a new element.
     """
     model = model or load_model()
-    if model is None:
-        return rules
+    if model is None or doc_group(doc) == "protocol":
+        return rules  # a protocol holds decisions, not a plan: only what the rules read as stated stays
     rules = replace(rules, elements=[replace(e, addresses=list(e.addresses)) for e in rules.elements])
     units = find_units(doc)
     structure, vectors, held = unit_matrix(doc, units, rules, embed) if units else (None, None, [])
     probs = predict(model, structure, vectors) if units else np.zeros((0, len(model.classes)))
+    if new_element is None:
+        new_element = NEW_ELEMENT[
+            "embed" if vectors is not None and "embed" in model.variants else "structure"
+        ]
     index = {cls: k for k, cls in enumerate(model.classes)}
     # The model's support for each rule element: the best probability of its class on a unit holding it.
     support: dict[str, float] = {}
@@ -297,7 +303,7 @@ def classify_plan(
             if p >= support.get(element.id, -1.0):
                 support[element.id], holder[element.id] = p, units[i]
     kept = [
-        e for e in rules.elements if e.kind == "forum" or e.id not in support or support[e.id] >= KEEP_RULE
+        e for e in rules.elements if e.kind == "forum" or e.id not in support or support[e.id] >= keep_rule
     ]
     kept_ids = {e.id for e in kept}
     chosen: list[tuple[Unit | None, Element]] = [(holder.get(e.id), e) for e in kept]
@@ -309,15 +315,15 @@ def classify_plan(
             continue
         k = int(probs[i].argmax())
         cls = model.classes[k]
-        if cls == "none" or probs[i, k] < NEW_ELEMENT:
+        if cls == "none" or probs[i, k] < new_element:
             continue
         kind = _goal_kind(unit, held[i]) if cls == "goal" else cls
         element = _element(unit, kind, None)
-        if (element.char_start, element.char_end) in taken:
+        if (element.char_start, element.char_end) in taken or _restates(element, [e for _, e in chosen]):
             continue
         taken.add((element.char_start, element.char_end))
         if kind == "activity":
-            element.owners, element.deadline, element.due_date = owners_and_deadline(unit, reference)
+            element.owners, element.deadline, element.due_date = owners_and_deadline(doc, unit, reference)
         element.id = f"new-{len(new)}"
         new.append(element)
         chosen.append((unit, element))

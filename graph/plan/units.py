@@ -121,10 +121,11 @@ def _cell_units(
             pos += len(cell) + len(CELL_SEPARATOR)
             continue
         pos = found + len(cell)
-        text = normalise(cell)
+        marker, _rest, offset = split_marker(cell)  # "a) ..." in a cell: the marker is no part of the text
+        start, end = _trim(block.text, found + offset, found + len(cell))
+        text = normalise(block.text[start:end])
         if _words(text) < MIN_CELL_WORDS or len(text) > MAX_UNIT_CHARS:
             continue
-        start, end = _trim(block.text, found, found + len(cell))
         out.append(
             Unit(
                 text=text,
@@ -138,6 +139,7 @@ def _cell_units(
                 columns=filled,
                 column_header=header[col] if header and col < len(header) else None,
                 table_row=row,
+                marker=marker,
             )
         )
     return out
