@@ -22,6 +22,7 @@ Rules, in short (each gap must be true of the graph):
 - sdg_without_activity: an Agenda 2030 goal or target the document references explicitly (a passage or an
   element) that no activity of the document serves: neither the activity nor anything it contributes to
   (transitively) references it (or, for a goal, one of its targets), explicitly or through an sk:Alignment.
+  Not judged on a document the embedding model has not worked on (`unenriched`: no alignments to go by).
 - citation_not_in_force: every sk:Citation with sk:notInForce true.
 - law_duty_unaddressed: a duty of 4 kap. 3–8 §§ that the document neither cites explicitly nor describes
   (every aspect of the duty found in some passage, see graph/law_duties.toml). A school unit's own document
