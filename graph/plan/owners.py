@@ -220,7 +220,11 @@ def _group(text: str, pos: int) -> _Agent | None:
         if not word.endswith("-") and (owner_kind(word) is not None or not word[0].isupper()):
             start = m.start("head")
     if m.group("name") and head[0].isupper():
-        end = m.end("head")  # "Elevhälsan Rektor" is no apposition: a name follows a lower-case head only
+        # "Fritidsgården Pulsen erbjuder": a name after a capitalised head only when a verb follows it
+        # ("Elevhälsan Rektor" is two labels, not a name)
+        nxt = _WORD.match(text, end + 1) if end < len(text) and text[end] == " " else None
+        if not (nxt and _finite(nxt.group(0), "")):
+            end = m.end("head")
     if start != pos:
         return None
     return _Agent(text[start:end], "organisation", end)
@@ -382,6 +386,8 @@ def _finite(word: str, previous: str | None = None) -> bool:
     w = word.casefold()
     if w in _rules().finite or w in _rules().deponent:
         return True
+    if w in _rules().prepositions or w in _rules().not_before_verb:
+        return False  # "under", "efter" end like verbs
     if previous is not None and previous.casefold() in _rules().not_before_verb:
         return False
     if not word[:1].islower() and previous is not None:
@@ -495,6 +501,9 @@ def _possession(text: str, end: int) -> bool:
     return not any(_SUPINE.fullmatch(w.casefold()) for w, _p in words[:5] if w[:1].islower())
 
 
+_PRONOUNS = frozenset({"denna", "detta", "dessa", "den", "det", "de", "han", "hon", "vi", "man", "ni", "jag"})
+
+
 def _clause(text: str) -> str:
     """How a sentence's main clause is built: "verbless" ("Fortsatt arbete med X."), "subjectless" (it
     opens with its verb: "Ansvarar för X."), "passive" (no agent: "Åtgärder har gjorts") or "active"."""
@@ -503,6 +512,8 @@ def _clause(text: str) -> str:
     words = _words(text, _start(text), 40)
     for k, (word, pos) in enumerate(words):
         previous = words[k - 1][0] if k else None
+        if k == 1 and previous.casefold() in _PRONOUNS:
+            previous = None  # "Denna genomfördes ...": a pronoun is the subject, not a determiner
         if not (
             _finite(word, previous)
             or (k > 0 and _passive(word) and previous and previous.casefold() not in _rules().not_before_verb)
@@ -578,7 +589,7 @@ def _by_agent(text: str) -> list[_Agent]:
 
 def _inverted(text: str) -> list[_Agent]:
     """The subject after the finite verb when an adverbial comes first ("Under våren kommer rektor att")."""
-    words = _words(text, 0, 9)
+    words = _words(text, 0, 14)
     opener = words[0][0].casefold() if words else ""
     if opener not in _rules().openers and not opener.endswith(("vis", "ligen")):
         return []  # the first constituent is no adverbial: it is the subject itself
@@ -843,6 +854,7 @@ def owners_in_context(
     before: Sequence[str] = (),
     labels: Sequence[str] = (),
     topics: Sequence[str] = (),
+    item: bool | None = None,
 ) -> list[Owner]:
     """The owners of an activity sentence, from the sentence and, when it names none, from its setting:
     a run-in heading of its block, the group an anaphor ("Gruppen ...") points back to, the subject of
@@ -851,7 +863,9 @@ def owners_in_context(
 
     ``block`` is the text of the block holding the sentence, ``headings`` its heading path (outermost
     first), ``before`` the texts of earlier blocks of its section (nearest last), ``labels`` the label lines
-    of its section, ``exclude`` the agents that never own (the document's own organisation)."""
+    of its section, ``topics`` its earlier paragraphs (for a task in the infinitive), ``item`` whether the
+    block is one item (a list item or a short paragraph: its sentences describe one activity; default: a
+    block under 600 characters), ``exclude`` the agents that never own (the document's own organisation)."""
     exclude = list(exclude)
     skip = {e.casefold() for e in exclude}
     own = owners_in_sentence(sentence, exclude)
@@ -877,7 +891,8 @@ def owners_in_context(
         if unit and unit.casefold() not in skip:
             return [Owner(unit, "organisation")]
         spans = sentences(block_text)
-        if at >= 0 and 1 < len(spans) <= 4 and _listish(block_text):
+        one_item = item if item is not None else _listish(block_text)
+        if at >= 0 and 1 < len(spans) <= 4 and one_item:
             for s, e in spans:
                 if s <= at < e:
                     continue
@@ -957,7 +972,8 @@ def owners_in_document(doc: ParsedDocument, block: int, text: str | None = None)
     topics = [
         doc.blocks[j].text for j in _section_run(doc, block) if doc.blocks[j].kind is BlockKind.PARAGRAPH
     ]
-    return owners_in_context(first, b.text, b.section, exclude, before, labels, topics)
+    item = b.kind is BlockKind.LIST_ITEM or len(sentences(normalise(b.text))) <= 3
+    return owners_in_context(first, b.text, b.section, exclude, before, labels, topics, item)
 
 
 def _section_run(doc: ParsedDocument, block: int, limit: int = 8) -> list[int]:
