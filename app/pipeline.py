@@ -176,7 +176,15 @@ def commit_document(
     is deleted. Returns the manifest entry it replaced, if any.
     """
     with store.lock():
-        previous = store.documents().get(entry.source_file)
+        documents = store.documents()
+        previous = documents.get(entry.source_file)
+        for other in documents.values():  # two names, one IRI ('Plan 2024.pdf', 'plan_2024.pdf'): refused
+            if other.document == entry.document and other.source_file != entry.source_file:
+                raise IngestError(
+                    entry.origin,
+                    f"its document IRI {entry.document} is that of the stored {other.source_file} (the names "
+                    "differ only in case or punctuation); rename the file or remove the other document first",
+                )
         stage_failed = services is not None and services.use_model
         if prepared is not None:
             services.commit_index(prepared)

@@ -492,3 +492,17 @@ def test_a_reader_sees_every_document_while_a_writer_replaces_them(tmp_path, cap
     finally:
         writer.join(120)
     assert writer.exitcode == 0 and loads > 1
+
+
+def test_two_names_of_one_identity_are_not_stored_twice(tmp_path):
+    """Names that differ only in case or punctuation mint one IRI: the second is refused, not merged."""
+    folder = tmp_path / "store"
+    (first,) = write_plans(tmp_path / "a", "A", [1])
+    second = tmp_path / "b" / "Plan-1.txt"
+    second.parent.mkdir()
+    second.write_text(plan_text(1, "B"), "utf-8")
+    assert add_files(Store(folder), [first]).ok
+    report = add_files(Store(folder), [second])
+    assert not report.ok and "plan_1.txt" in str(report.errors[0])
+    assert set(Store(folder).documents()) == {"plan_1.txt"}
+    check_whole(folder, indexed=False)
