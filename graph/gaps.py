@@ -168,7 +168,7 @@ def unit_document(chain: ChainGraph, document: str, rule: dict | None = None) ->
     names = [info.title or ""]
     for body in _triples(chain.rdf, URIRef(document), SK.issuedBy, None):
         names.append(_label_of(chain.rdf, body[2]) or "")
-    not_units = {f.casefold() for f in rule["school_forms"]}
+    not_units = {f.casefold() for f in rule["not_units"]}
     publisher = _label_of(chain.rdf, URIRef(info.publisher)) if info.publisher else None
     if publisher:  # "Ekdala kommun": "Ekdalas förskola" is the municipality's, not a unit
         own = publisher.split()[0].casefold()
