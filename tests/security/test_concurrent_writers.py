@@ -401,6 +401,20 @@ def test_upload_and_remove_while_build_runs(tmp_path, model):
     assert set(variants) == {f"plan_{n}.txt" for n in range(7)}
 
 
+def test_cli_add_while_build_runs(tmp_path):
+    """`styrkedja add --no-model` of other files (one of them named as a corpus file) while builds run."""
+    folder = tmp_path / "store"
+    corpus = reference_corpus(tmp_path / "corpus")
+    write_plans(corpus, "A", range(0, 4))
+    others = write_plans(tmp_path / "b", "B", range(3, 6))
+    run_together(
+        (_build_rounds, str(folder), str(corpus), 3, False),
+        (_cli_add_rounds, str(folder), [str(p) for p in others], 3),
+    )
+    variants = check_whole(folder, indexed=False)
+    assert set(variants) == {f"plan_{n}.txt" for n in range(6)}
+
+
 def test_build_does_not_remove_a_file_added_to_its_corpus_meanwhile(tmp_path):
     """A file put into the corpus folder and added while a build runs is not removed by that build."""
     folder = tmp_path / "store"
