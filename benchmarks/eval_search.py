@@ -15,7 +15,16 @@ it reports a leave-one-question-out estimate (each question ranked by the settin
 18) and the plateau of settings within 0.01 of the best; the default (search.fusion.DEFAULT_FUSION) is the
 middle of that plateau, not a lone maximum.
 
-Run: .venv/bin/python benchmarks/eval_search.py [--tune] [--sections]
+``--real-dev [DIR]`` (default ../shared/real-dev) also asks DIR/questions.json of the real documents in
+DIR/docs, read as ``styrkedja add`` reads them (no manifest), against two baselines in the same run: stemmed
+BM25 over the same passages (the product's lexical side alone), and plain RAG: each file's raw text (pypdfium2
+page text for PDFs, the file as is for .md/.txt) in 1,000-character windows with 200 characters of overlap,
+embedded with the same e5 model and ranked by cosine (a window answers when it contains an answer phrase).
+Plain RAG is reported for the development sources too. ``--per-question`` lists each question's first
+answering rank under every ranking. With ``--tune`` and ``--real-dev``, the fusion setting is also chosen on
+one question set and scored on the other (development -> real-dev and back): leave-one-document-set-out.
+
+Run: .venv/bin/python benchmarks/eval_search.py [--tune] [--sections] [--real-dev [DIR]] [--per-question]
 """
 
 from __future__ import annotations
@@ -43,7 +52,12 @@ from search.index import SearchIndex, index_document  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "questions.json"
 SOURCES = {"corpus": ROOT / "corpus", "seeds": ROOT / "tests" / "data" / "seeds"}
+REAL_DEV = ROOT.parent / "shared" / "real-dev"
 MRR_CUTOFF = 10
+READABLE = (".pdf", ".txt", ".md")
+# Plain RAG baseline: raw-text windows of this many characters, each starting this many after the last.
+WINDOW_CHARS = 1000
+WINDOW_OVERLAP = 200
 
 
 def norm(text: str) -> str:
@@ -51,26 +65,29 @@ def norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def load_documents(source: str) -> list:
-    """Read every .pdf/.txt file of a source folder (with its manifest when there is one)."""
-    folder = SOURCES[source]
+def source_files(folder: Path) -> list[Path]:
+    """The readable files of a source folder (.pdf, .txt, .md), sorted."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in READABLE and not p.name.startswith("."))
+
+
+def load_documents(folder: Path) -> list:
+    """Read every readable file of a source folder (with its manifest when there is one)."""
     manifest_path = folder / "manifest.toml"
     manifest = load_manifest(manifest_path) if manifest_path.exists() else {}
-    return [
-        read_document(path, known=manifest.get(path.name))
-        for path in sorted(folder.iterdir())
-        if path.suffix in (".pdf", ".txt")
-    ]
+    return [read_document(path, known=manifest.get(path.name)) for path in source_files(folder)]
 
 
 def build_index(folder: Path, docs: list, embedder: E5Embedder, with_labels: bool = True) -> SearchIndex:
     """Index the documents into a fresh folder, with their graph elements' labels (as the store does)."""
+    from dataclasses import replace
+
     from app.pipeline import load_context
     from graph.iris import document_iri
     from graph.rdf import build_document_graph, element_labels
     from graph.store import Store
 
-    context = load_context(Store(folder / "unused-store"))
+    # As app.pipeline.ingest_file: the plan stage gets the search model's passage embedding.
+    context = replace(load_context(Store(folder / "unused-store")), embed=embedder.passages)
     index = SearchIndex(folder, embedder=embedder)
     for doc in docs:
         labels = []
@@ -91,6 +108,50 @@ def relevant_rows(index: SearchIndex, question: dict) -> set[int]:
         if any(phrase in text for phrase in phrases):
             rows.add(row)
     return rows
+
+
+def raw_text(path: Path) -> str:
+    """A file's raw text as plain RAG reads it: pypdfium2's page text for a PDF, the file as is otherwise."""
+    if path.suffix.lower() != ".pdf":
+        return path.read_text(encoding="utf-8", errors="replace")
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def windows(text: str, size: int = WINDOW_CHARS, overlap: int = WINDOW_OVERLAP) -> list[str]:
+    """Windows of ``size`` characters, each overlapping the one before by ``overlap``."""
+    step = size - overlap
+    starts = range(0, max(len(text) - overlap, 1), step)
+    return [text[start : start + size] for start in starts if text[start : start + size].strip()]
+
+
+class PlainRag:
+    """The plain RAG baseline: raw-text windows of every file, embedded with the same model, cosine-ranked."""
+
+    def __init__(self, folder: Path, embedder: E5Embedder) -> None:
+        self.windows = [(path.name, w) for path in source_files(folder) for w in windows(raw_text(path))]
+        self.normalised = [norm(w) for _, w in self.windows]
+        self.vectors = np.asarray(embedder.passages([w for _, w in self.windows]), dtype=np.float32)
+
+    def rankings(self, query_vectors: np.ndarray) -> list[list[int]]:
+        """Windows by cosine similarity to each query, best first (top MRR_CUTOFF)."""
+        scores = query_vectors @ self.vectors.T
+        return [top_indices(row, MRR_CUTOFF).tolist() for row in scores]
+
+    def relevant(self, question: dict) -> set[int]:
+        """Windows holding one of the question's answer phrases."""
+        phrases = [norm(p) for p in question["answer_contains"]]
+        return {i for i, text in enumerate(self.normalised) if any(p in text for p in phrases)}
+
+
+def first_rank(ranking: list[int], relevant: set[int]) -> int | None:
+    """1-based rank of the first relevant row within the top MRR_CUTOFF, else None."""
+    return next((i + 1 for i, row in enumerate(ranking[:MRR_CUTOFF]) if row in relevant), None)
 
 
 def metrics(rankings: list[list[int]], relevant: list[set[int]]) -> dict[str, float]:
@@ -119,14 +180,20 @@ def per_question_rr(rankings: list[list[int]], relevant: list[set[int]]) -> np.n
 class Run:
     """One source's index, its questions' dense and lexical scores, and relevant rows."""
 
-    def __init__(self, source: str, questions: list[dict], folder: Path, embedder: E5Embedder) -> None:
+    def __init__(
+        self, source: str, questions: list[dict], folder: Path, embedder: E5Embedder, documents: Path,
+        plain_rag: bool = False,
+    ) -> None:
         self.source = source
-        self.index = build_index(folder, load_documents(source), embedder)
+        self.index = build_index(folder, load_documents(documents), embedder)
         self.questions = questions
         self.relevant = [relevant_rows(self.index, q) for q in questions]
         query_vectors = embedder.queries([q["q"] for q in questions])
         self.dense = self.index.dense_scores(query_vectors)
         self.lexical = np.stack([self.index.lexical_scores(q["q"]) for q in questions])
+        self.plain: PlainRag | None = PlainRag(documents, embedder) if plain_rag else None
+        self.plain_rankings = self.plain.rankings(query_vectors) if self.plain else []
+        self.plain_relevant = [self.plain.relevant(q) for q in questions] if self.plain else []
 
     def dense_rankings(self) -> list[list[int]]:
         """Rows by dense score."""
@@ -150,13 +217,35 @@ class Run:
     def report(self, config: FusionConfig) -> dict:
         """The three rankings' metrics side by side."""
         fused = self.product_rankings() if config == self.index.fusion else self.fused_rankings(config)
-        return {
+        out = {
             "questions": len(self.questions),
+            "passages": len(self.index),
             "answerable": sum(bool(r) for r in self.relevant),
             "dense": metrics(self.dense_rankings(), self.relevant),
             "bm25": metrics(self.lexical_rankings(), self.relevant),
             "fused": metrics(fused, self.relevant),
         }
+        if self.plain is not None:
+            out["plain_rag"] = metrics(self.plain_rankings, self.plain_relevant)
+            out["plain_rag_windows"] = len(self.plain.windows)
+        return out
+
+    def per_question(self) -> list[dict]:
+        """Each question's first answering rank (1-based, None beyond MRR_CUTOFF) under every ranking."""
+        rankings = {"fused": self.product_rankings(), "dense": self.dense_rankings(),
+                    "bm25": self.lexical_rankings()}
+        out = []
+        for q, question in enumerate(self.questions):
+            row = {"id": question["id"], "answerable": bool(self.relevant[q])}
+            row.update({name: first_rank(r[q], self.relevant[q]) for name, r in rankings.items()})
+            if self.plain is not None:
+                row["plain_rag"] = first_rank(self.plain_rankings[q], self.plain_relevant[q])
+            top = rankings["fused"][q][:1]
+            if top:
+                passage, meta = self.index.passage_at(top[0])
+                row["top1"] = f"{meta.source_file} p{passage.page}: {' '.join(passage.text.split())[:80]}"
+            out.append(row)
+        return out
 
     def answer_marking(self, embedder: E5Embedder) -> dict[str, float]:
         """Share of answered questions whose marked sentence(s) in the first answering passage of the top 5
@@ -245,31 +334,70 @@ def tune(runs: list[Run]) -> dict:
     }
 
 
+def cross_tune(choose: list[Run], score: list[Run]) -> dict:
+    """Choose the fusion setting on one question set, score it on another (leave-one-document-set-out)."""
+    configs = grid()
+    objective = np.array([
+        np.concatenate([per_question_rr(run.fused_rankings(c), run.relevant) for run in choose]).mean()
+        for c in configs
+    ])
+    winners = np.flatnonzero(objective >= objective.max() - 1e-9)
+    pick = configs[winners[len(winners) // 2]]
+    held_out = {run.source: metrics(run.fused_rankings(pick), run.relevant) for run in score}
+    return {"chosen_on": [run.source for run in choose], "setting": asdict(pick),
+            "objective_there": round(float(objective.max()), 4), "scored": held_out}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tune", action="store_true", help="grid-search the fusion settings (leave-one-out)")
     parser.add_argument("--sections", action="store_true", help="also compare embedding without section text")
     parser.add_argument("--misses", action="store_true", help="list the questions not answered at rank 1")
+    parser.add_argument("--real-dev", nargs="?", type=Path, const=REAL_DEV, default=None, metavar="DIR",
+                        help="also ask the real-dev questions (default DIR ../shared/real-dev)")
+    parser.add_argument("--no-dev", action="store_true", help="skip the development sources")
+    parser.add_argument("--per-question", action="store_true", help="ranks per question")
+    parser.add_argument("--json", action="store_true", help="print JSON (the default; kept for symmetry)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    sources: list[tuple[str, list[dict], Path]] = []
+    if not args.no_dev:
+        sources += [(name, questions, folder) for name, folder in SOURCES.items()]
+    if args.real_dev is not None:
+        if not (args.real_dev / "docs").is_dir():
+            parser.error(f"{args.real_dev}: no docs/ folder of real documents there")
+        real_questions = json.loads((args.real_dev / "questions.json").read_text(encoding="utf-8"))
+        sources.append(("real-dev", real_questions, args.real_dev / "docs"))
+    if not sources:
+        parser.error("nothing to evaluate: --no-dev needs --real-dev")
     out: dict = {"fusion": asdict(DEFAULT_FUSION), "mrr_cutoff": MRR_CUTOFF}
     variants = [True, False] if args.sections else [True]
     with tempfile.TemporaryDirectory() as tmp:
         for with_section in variants:
             embedder = E5Embedder(with_section=with_section)
-            runs = [Run(source, questions, Path(tmp) / f"{source}-{with_section}", embedder)
-                    for source in SOURCES]
-            key = "results" if with_section == variants[0] else "results_without_section"
+            first = with_section == variants[0]
+            runs = [Run(name, qs, Path(tmp) / f"{name}-{with_section}", embedder, folder, plain_rag=first)
+                    for name, qs, folder in sources]
+            key = "results" if first else "results_without_section"
             out[key] = {run.source: run.report(DEFAULT_FUSION) for run in runs}
-            if with_section == variants[0]:
+            if first:
                 out["answer_marking"] = {run.source: run.answer_marking(embedder) for run in runs}
+            if first and args.per_question:
+                out["per_question"] = {run.source: run.per_question() for run in runs}
             if args.misses:
                 out.setdefault("misses", {})[str(with_section)] = {
                     run.source: run.misses(DEFAULT_FUSION) for run in runs
                 }
-            if args.tune and with_section == variants[0]:
-                out["tuning"] = tune(runs)
+            if args.tune and first:
+                dev = [run for run in runs if run.source in SOURCES]
+                real = [run for run in runs if run.source not in SOURCES]
+                if dev:
+                    out["tuning"] = tune(dev)
+                if real:
+                    out["tuning_real_dev"] = tune(real)
+                if dev and real:
+                    out["cross_set"] = [cross_tune(dev, real), cross_tune(real, dev)]
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return 0
 

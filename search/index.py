@@ -213,7 +213,8 @@ class SearchIndex:
             "recipe": doc.recipe,
             "tokenizer": TOKENIZER_VERSION,
             "passages": [
-                [p.index, p.text, p.char_start, p.char_end, p.page, p.section, p.kind, p.content_hash]
+                [p.index, p.text, p.char_start, p.char_end, p.page, p.section, p.kind, p.content_hash,
+                 p.described]
                 for p in doc.passages
             ],
             "keys": doc.keys,
@@ -537,8 +538,9 @@ def vector_key(text: str) -> str:
 
 
 def passage_tokens(passage: IndexedPassage) -> list[str]:
-    """The lexical tokens of a passage: its text's, then its section's (headings are part of the context)."""
-    return tokenize(passage.text) + (tokenize(passage.section) if passage.section else [])
+    """The lexical tokens of a passage: its text's (a table row's description's), then its section's."""
+    body = tokenize(passage.described or passage.text)
+    return body + (tokenize(passage.section) if passage.section else [])
 
 
 def _bm25(corpus_ids: list[array], vocab: dict[str, int]) -> Any:

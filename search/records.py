@@ -48,12 +48,13 @@ class IndexedPassage:
     section: str
     kind: str
     content_hash: str
+    described: str = ""  # table rows: the row with its labels and column header (graph.passages)
 
     @classmethod
     def of(cls, doc_id: str, passage: Passage) -> IndexedPassage:
         """Make the index's record of a graph.passages.Passage."""
         return cls(doc_id, passage.index, passage.text, passage.char_start, passage.char_end, passage.page,
-                   passage.section, passage.kind, passage.content_hash)
+                   passage.section, passage.kind, passage.content_hash, passage.described)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from ingest.metadata import load_manifest
 from ingest.reader import read_document
 from search.answer import mark_answer
 from search.index import SearchIndex, index_document
+from search.model import embed_passages
 from search.records import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +54,10 @@ def test_reindexing_the_corpus_embeds_nothing(corpus_index):
     path = CORPUS / "002_finspang_verksamhetsplan.pdf"
     known = load_manifest(CORPUS / "manifest.toml").get(path.name)
     doc = read_document(path, known=known)
-    # The store's code path: the passages and the labels of the elements of the document's graph.
-    graph = build_document_graph(doc, load_context(Store(ROOT / "no-such-store")))
+    # The store's code path: the passages and the labels of the elements of the document's graph, built
+    # with the model's passage embedding as app.pipeline.ingest_file builds it (the plan stage uses it).
+    context = replace(load_context(Store(ROOT / "no-such-store")), embed=embed_passages)
+    graph = build_document_graph(doc, context)
     labels = element_labels(graph, document_iri(doc.source_file))
     assert labels
     stats = index_document(corpus_index, doc, labels=labels)
