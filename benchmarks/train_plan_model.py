@@ -57,6 +57,8 @@ THRESHOLD = 0.6
 # Thresholds tried leave-one-out (classify_plan's keep_rule and new_element).
 KEEP_GRID = (0.05, 0.2)
 NEW_GRID = (0.6, 0.7, 0.8, 0.9)
+# Constructed documents in the genres of real-dev (scorecard, annual report memo, decision memo) with gold.
+GENRE = ROOT / "tests" / "fixtures" / "plan_genre"
 # Constructed plans whose tests pin the rules' output: their rule elements are their labels.
 FIXTURE_FOLDERS = (ROOT / "tests" / "fixtures" / "plan", ROOT / "tests" / "fixtures" / "plan_holdout")
 
@@ -171,6 +173,9 @@ def documents(real_dev: Path | None, sim) -> list[TrainDoc]:
         sources.append((f"seed-{number}", f"dev-{number}", SEEDS / gold["file"], gold, None))
         for pdf in sorted(CORPUS.glob(f"{number}_*")):
             sources.append((f"corpus-{pdf.name}", f"dev-{number}", pdf, gold, manifest.get(pdf.name)))
+    for path in sorted(GENRE.glob("*.md")):
+        gold = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        sources.append((f"genre-{path.stem}", f"genre-{path.stem}", path, gold, None))
     for folder in FIXTURE_FOLDERS:
         for case in json.loads((folder / "cases.json").read_text("utf-8"))["cases"]:
             path = folder / case["file"]
@@ -368,10 +373,12 @@ def main() -> None:
             real = {k: v for k, v in res.items() if k.startswith("real-")}
             fixtures = {k: v for k, v in res.items() if k.startswith("fixture-")}
             dev = {k: v for k, v in res.items() if k.startswith(("seed-", "corpus-"))}
+            genre = {k: v for k, v in res.items() if k.startswith("genre-")}
             return {
                 "real_dev": aggregate(real, score) if real else None,
                 "dev": aggregate(dev, score),
                 "fixtures": aggregate(fixtures, score) if fixtures else None,
+                "genre": aggregate(genre, score) if genre else None,
             }
 
         def objective(agg: dict) -> float:
