@@ -93,7 +93,8 @@ def _ingest(folder: str, version: str, name: str, payload: bytes) -> None:
         st.error("Utforskaren är skrivskyddad här.")
         return
     bar = st.progress(0.0, text="Förbereder …")
-    with st.status(f"Läser in {name} …", expanded=True) as status:
+    shown = escape_markdown(name)  # a file name is the uploader's text: shown as text
+    with st.status(f"Läser in {shown} …", expanded=True) as status:
 
         def progress(text: str, share: float) -> None:
             st.write(text)
@@ -105,11 +106,11 @@ def _ingest(folder: str, version: str, name: str, payload: bytes) -> None:
             index = None
         outcome = ingest_upload(Store(folder), name, payload, progress=progress, index=index)
         if not outcome.ok:
-            status.update(label=f"{name} kunde inte läsas in", state="error")
+            status.update(label=f"{shown} kunde inte läsas in", state="error")
             bar.empty()
             st.error(escape_markdown(outcome.error or "okänt fel") + "  \nLagret är oförändrat.")
             return
-        status.update(label=f"{outcome.name} är inläst", state="complete", expanded=False)
+        status.update(label=f"{escape_markdown(outcome.name)} är inläst", state="complete", expanded=False)
     data.clear_after_write()
     verb = {"added": "lades till", "replaced": "ersatte den tidigare versionen",
             "unchanged": "var redan inläst"}.get(outcome.status or "", "lästes in")

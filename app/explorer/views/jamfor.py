@@ -98,7 +98,8 @@ def render() -> None:
     if not similar:
         st.caption("Inga andra dokument att jämföra med (eller dokumentet saknas i sökindexet).")
     for item in similar:
-        with st.expander(f"{titles.get(item['document'], item['source_file'])} — likhet {item['score']:.2f}"):
+        name = md(titles.get(item["document"], item["source_file"]))
+        with st.expander(f"{name} — likhet {item['score']:.2f}"):
             st.caption("De avsnitt som liknar varandra mest:")
             for pair in item["pairs"]:
                 left, right = st.columns(2)

@@ -35,7 +35,7 @@ def render() -> None:
         if not citations:
             continue
         places = f"{len(citations)} ställe{'n' if len(citations) != 1 else ''}"
-        with st.expander(f"{provision['label']} — citeras på {places}", icon=":material/gavel:"):
+        with st.expander(f"{md(provision['label'])} — citeras på {places}", icon=":material/gavel:"):
             st.markdown("**Lagtext**")
             if provision["text"]:
                 quote(provision["text"])
