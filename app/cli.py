@@ -336,8 +336,8 @@ def cmd_app(args: argparse.Namespace) -> int:
         log.warning("%s holds no documents yet: build the store or upload files in the explorer", store)
     from app.explorer.auth import access_for
 
-    command = streamlit_command(store, args.port, args.address)
-    mode = access_for(args.address).mode
+    command = streamlit_command(store, args.port, args.address, shared=args.shared)
+    mode = access_for(None if args.shared else args.address).mode
     roles = {"local": "everyone may upload and remove (a local address)",
              "admin": "read-only; upload and remove ask for the admin secret",
              "read-only": "read-only (no admin secret is set: STYRKEDJA_ADMIN_PASSWORD[_HASH])"}[mode]
@@ -444,6 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default="localhost",
                    help="address to listen on (default localhost); on any other address the explorer is "
                         "read-only unless STYRKEDJA_ADMIN_PASSWORD or STYRKEDJA_ADMIN_PASSWORD_HASH is set")
+    p.add_argument("--shared", action="store_true",
+                   help="behind a reverse proxy: the shared-server roles even on a loopback address")
     p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("hash-password", help="print the hash of an admin password for "

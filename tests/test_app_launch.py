@@ -13,7 +13,8 @@ def test_command_serves_the_entry_over_the_store_without_usage_statistics(tmp_pa
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"] and command[4] == str(ENTRY)
     assert command[command.index("--server.port") + 1] == "8642"
     assert command[command.index("--browser.gatherUsageStats") + 1] == "false"
-    assert command[command.index("--"):] == ["--", "--store", str(tmp_path / "store"), "--address", "127.0.0.1"]
+    store = str(tmp_path / "store")
+    assert command[command.index("--"):] == ["--", "--store", store, "--address", "127.0.0.1"]
     assert ENTRY.is_file()
 
 

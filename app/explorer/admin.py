@@ -40,11 +40,15 @@ def served_address(argv: list[str]) -> str | None:
     """The address to judge the session by: ``--address`` after ``--``, and the server's bound address.
 
     A real server whose ``server.address`` is unset listens on every interface (returns ""). When the two
-    disagree, the one that is not loopback wins.
+    disagree, the one that is not loopback wins. ``--shared`` (behind a reverse proxy) returns None: shared.
     """
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--address")
-    given = parser.parse_known_args(argv)[0].address
+    parser.add_argument("--shared", action="store_true")
+    args = parser.parse_known_args(argv)[0]
+    if args.shared:
+        return None
+    given = args.address
     if not _real_server():
         return given if given is not None else "localhost"
     bound = st.get_option("server.address") or ""

@@ -14,11 +14,14 @@ ENTRY = Path(__file__).resolve().parent / "streamlit_app.py"
 ROOT = ENTRY.parent.parent.parent  # the repository (the working directory for `streamlit run`)
 
 
-def streamlit_command(store: str | Path, port: int, address: str = "localhost") -> list[str]:
+def streamlit_command(
+    store: str | Path, port: int, address: str = "localhost", shared: bool = False
+) -> list[str]:
     """The command that serves the explorer over a store (headless, no usage statistics).
 
     The address goes to Streamlit (``--server.address``) and to the script (``--address``), which allows
-    writing to everyone only on a loopback address (app/explorer/auth.py).
+    writing to everyone only on a loopback address (app/explorer/auth.py); ``shared`` (behind a reverse proxy)
+    applies the shared-server roles on a loopback address too.
     """
     return [
         sys.executable, "-m", "streamlit", "run", str(ENTRY),
@@ -26,7 +29,7 @@ def streamlit_command(store: str | Path, port: int, address: str = "localhost") 
         "--server.port", str(port),
         "--server.address", address,
         "--browser.gatherUsageStats", "false",
-        "--", "--store", str(store), "--address", address,
+        "--", "--store", str(store), "--address", address, *(["--shared"] if shared else []),
     ]  # fmt: skip
 
 

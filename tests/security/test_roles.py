@@ -220,3 +220,13 @@ def test_launcher_passes_the_address_to_the_script(tmp_path):
     script_args = command[command.index("--") + 1:]
     assert admin.served_address(script_args) == "0.0.0.0"
     assert command[command.index("--server.address") + 1] == "0.0.0.0"
+
+
+def test_behind_a_proxy_shared_applies_the_roles_on_loopback(tmp_path):
+    from app.explorer.launch import streamlit_command
+
+    command = streamlit_command(tmp_path, 8600, "127.0.0.1", shared=True)
+    script_args = command[command.index("--") + 1:]
+    assert admin.served_address(script_args) is None
+    assert auth.access_for(admin.served_address(script_args), {}).mode == "read-only"
+    assert admin.served_address(["--address", "127.0.0.1"]) == "127.0.0.1"
