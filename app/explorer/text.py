@@ -101,3 +101,12 @@ def wrap(text: str, width: int = 28, lines: int = 4) -> str:
         out = out[:lines]
         out[-1] = out[-1].rstrip(" ,.;:") + "…"
     return "\n".join(out)
+
+
+_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?!\d))")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading =, +, @, tab or - (not a number) gets a '."""
+    text = "" if value is None else str(value)
+    return "'" + text if _FORMULA.match(text) else text

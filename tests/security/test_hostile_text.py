@@ -254,3 +254,14 @@ def test_sparql(app, query):
     at.text_area(key="sparql_text").input(query)
     next(b for b in at.button if b.label == "Kör").click().run()
     assert_safe(at, "SPARQL", must_show=False)
+
+
+@pytest.mark.parametrize("value, cell", [
+    ("=HYPERLINK(\"http://127.0.0.1:9/\")", "'=HYPERLINK(\"http://127.0.0.1:9/\")"),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"), ("@SUM(A1)", "'@SUM(A1)"), ("-x", "'-x"),
+    ("\t=1", "'\t=1"), ("-5", "-5"), ("Rektor", "Rektor"), (None, ""), (3, "3"),
+])
+def test_csv_cells_never_start_a_formula(value, cell):
+    from app.explorer.text import csv_cell
+
+    assert csv_cell(value) == cell

@@ -9,7 +9,7 @@ import logging
 import streamlit as st
 
 from app.explorer import data
-from app.explorer.text import escape_markdown
+from app.explorer.text import csv_cell, escape_markdown
 from app.sparql_runner import QueryTimeout
 from graph.sparql import QueryError, saved_queries
 
@@ -61,7 +61,7 @@ def render() -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)  # no formulas from the graph
     st.download_button("Ladda ner som CSV", ("\ufeff" + buffer.getvalue()).encode("utf-8"),
                        file_name="sparql.csv", mime="text/csv", icon=":material/download:")
 
