@@ -171,12 +171,16 @@ def score_extraction(doc: ParsedDocument, gold: dict, norm, sim) -> dict:
                 owners = owners or [o.label for o in owner_rules.owners_in_document(doc, e.block, e.text)]
                 deadline = deadline or owner_rules.deadline_in_sentence(e.text)
             got = [norm(o) for o in owners]
-            if g["responsible"]:
+            if g.get("responsible") is None:
+                pass  # the hold-out case does not say
+            elif g["responsible"]:
                 own_n += 1
                 own_ok += all(
                     any(w == o or w in o or o in w for o in got) for w in map(norm, g["responsible"])
                 )
-            if g["deadline"]:
+            else:
+                false_own += bool(got)
+            if g.get("deadline"):
                 dl_n += 1
                 dl_ok += bool(deadline) and norm(g["deadline"]) in norm(deadline)
         out[stage] = {
