@@ -1,5 +1,6 @@
-"""Read one document within the limits of a shared server: pages (``STYRKEDJA_MAX_PAGES``) and seconds
-(``STYRKEDJA_MAX_SECONDS_PER_DOCUMENT``, default 120).
+"""Read one document within the limits of a shared server: pages (``STYRKEDJA_MAX_PAGES``), seconds
+(``STYRKEDJA_MAX_SECONDS_PER_DOCUMENT``, default 120) and memory (``STYRKEDJA_MAX_MB_PER_DOCUMENT``, default
+2048 MB more than the caller holds: a compressed stream that unpacks to gigabytes).
 
 The reader runs in a worker process (app/worker.py) that is killed at the time limit, the same way as a user's
 SPARQL query: a PDF that declares millions of pages, nests its objects deeply or draws a page for minutes
@@ -22,12 +23,19 @@ log = logging.getLogger(__name__)
 
 ENV_SECONDS = "STYRKEDJA_MAX_SECONDS_PER_DOCUMENT"
 ENV_PAGES = "STYRKEDJA_MAX_PAGES"
+ENV_MEMORY = "STYRKEDJA_MAX_MB_PER_DOCUMENT"
 DEFAULT_SECONDS = 120.0
+DEFAULT_MEMORY_MB = 2048.0
 
 
 def seconds_per_document() -> float:
     """The time limit for reading one document: $STYRKEDJA_MAX_SECONDS_PER_DOCUMENT, else 120 s."""
     return seconds_from_env(ENV_SECONDS, DEFAULT_SECONDS)
+
+
+def memory_per_document() -> float:
+    """How many MB reading one document may add: $STYRKEDJA_MAX_MB_PER_DOCUMENT, else 2048."""
+    return seconds_from_env(ENV_MEMORY, DEFAULT_MEMORY_MB)  # a positive number, read the same way
 
 
 def read_options_from_env() -> ReadOptions:
@@ -63,14 +71,17 @@ def _read(
         log.debug("%s: the reader failed", path.name, exc_info=True)
         first = str(error).splitlines()[0] if str(error) else ""
         detail = f"{type(error).__name__}: {first}".rstrip(": ")
+        if isinstance(error, MemoryError):
+            return _Refused(str(path), f"reading the file needed more than the memory limit ({ENV_MEMORY})")
         return _Refused(str(path), f"the file could not be read ({detail})")
 
 
 def read_document_limited(
     path: Path, options: ReadOptions | None = None, known: DocumentMetadata | None = None,
-    seconds: float | None = None,
+    seconds: float | None = None, memory_mb: float | None = None,
 ) -> ParsedDocument:
-    """read_document in a worker process killed after ``seconds`` (default: the environment's limit).
+    """read_document in a worker process killed after ``seconds`` and held to ``memory_mb`` more memory
+    (defaults: the environment's limits).
 
     Raises IngestError naming the file when the file cannot be read, the limit passes or the reader dies.
     """
@@ -82,7 +93,8 @@ def read_document_limited(
 
         import ingest.pdf  # noqa: F401
     try:
-        result = run_in_worker(_read, (path, options, known), limit, what=f"reading {path.name}")
+        result = run_in_worker(_read, (path, options, known), limit, what=f"reading {path.name}",
+                               memory_mb=memory_mb if memory_mb is not None else memory_per_document())
     except WorkerTimeout:
         log.warning("%s: reading stopped at the time limit of %g s", path.name, limit)
         raise IngestError(

@@ -82,9 +82,28 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {first}".rstrip(": ")
 
 
-def _child(function: Callable[..., Any], args: Sequence[Any], forward_logs: bool, connection) -> None:
+def _limit_memory(extra_mb: float) -> None:
+    """In the child: let the address space grow by at most ``extra_mb`` beyond what it has now (Linux)."""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            size_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError):
+        return
+    limit = size_kb * 1024 + int(extra_mb * 1024 * 1024)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child(function: Callable[..., Any], args: Sequence[Any], forward_logs: bool, memory_mb: float | None,
+           connection) -> None:
     """The worker's work: call, send the answer (or the error) and the log records, leave at once."""
     try:
+        if memory_mb:
+            _limit_memory(memory_mb)
         collector = _collect_logs() if forward_logs else None
         records = collector.records if collector else []
         try:
@@ -108,11 +127,14 @@ def run_in_worker(
     forward_logs: bool = True,
     spawn: tuple[Callable[..., Any], Sequence[Any]] | None = None,
     what: str = "worker",
+    memory_mb: float | None = None,
 ) -> Any:
     """Call ``function(*args)`` in a worker process and return its value; kill it after ``timeout_s``.
 
     Raises :class:`WorkerTimeout` at the limit, the callable's own exception when it raised one that can
     be pickled, else :class:`WorkerFailed`. ``spawn`` is what to run where ``fork`` is unavailable.
+    ``memory_mb`` caps how far the worker's address space may grow beyond the caller's (Linux; an
+    allocation past it fails with MemoryError, or ends the worker).
     """
     if "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
@@ -120,7 +142,8 @@ def run_in_worker(
         context = multiprocessing.get_context("spawn")
         function, args = spawn if spawn is not None else (function, args)
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_child, args=(function, tuple(args), forward_logs, sender), daemon=True)
+    worker = context.Process(target=_child, args=(function, tuple(args), forward_logs, memory_mb, sender),
+                             daemon=True)
     started = time.monotonic()
     worker.start()
     sender.close()

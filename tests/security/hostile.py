@@ -95,6 +95,16 @@ def slow_page(operations: int = 400_000) -> bytes:
     return make_pdf([CATALOG, ONE_PAGE_TREE, PAGE % b"", stream(content), FONT])
 
 
+def flate_bomb(megabytes: int = 600) -> bytes:
+    """A page whose compressed content stream (well under 1 MB) unpacks to ``megabytes`` of spaces."""
+    import zlib
+
+    content = b"BT /F1 12 Tf 72 720 Td (Bomb) Tj ET" + b" " * (megabytes * 1024 * 1024)
+    packed = zlib.compress(content, 9)
+    body = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    return make_pdf([CATALOG, ONE_PAGE_TREE, PAGE % b"", body, FONT])
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under a folder by relative path -> SHA-256 (the lock file left out)."""
     return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()

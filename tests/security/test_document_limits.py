@@ -16,7 +16,12 @@ import hostile
 import pytest
 
 from app.cli import main
-from app.document_reader import read_document_limited, read_options_from_env, seconds_per_document
+from app.document_reader import (
+    memory_per_document,
+    read_document_limited,
+    read_options_from_env,
+    seconds_per_document,
+)
 from app.explorer.uploads import ingest_upload
 from graph.store import Store
 from ingest.model import IngestError
@@ -110,7 +115,7 @@ def test_a_readable_pdf_still_goes_in(store):
 
 
 def test_limits_come_from_the_environment(monkeypatch):
-    assert seconds_per_document() == 120.0
+    assert seconds_per_document() == 120.0 and memory_per_document() == 2048.0
     assert read_options_from_env().max_pages == 500
     monkeypatch.setenv("STYRKEDJA_MAX_SECONDS_PER_DOCUMENT", "7.5")
     monkeypatch.setenv("STYRKEDJA_MAX_PAGES", "40")
@@ -127,3 +132,17 @@ def test_reader_warnings_reach_the_callers_log(tmp_path, caplog):
     with caplog.at_level("INFO"):
         read_document_limited(Path(path), seconds=30)
     assert any("plan.txt" in record.getMessage() for record in caplog.records), caplog.records
+
+
+def test_a_decompression_bomb_is_held_to_the_memory_limit(store, monkeypatch):
+    data = hostile.flate_bomb(600)
+    assert len(data) < 1024 * 1024
+    monkeypatch.setenv("STYRKEDJA_MAX_MB_PER_DOCUMENT", "256")
+    before = hostile.snapshot(store.folder)
+    started = time.monotonic()
+    outcome = ingest_upload(store, "bomb.pdf", data, use_model=False)
+    assert not outcome.ok
+    assert "memory limit" in outcome.error or "stopped without an answer" in outcome.error, outcome.error
+    assert time.monotonic() - started < 60
+    assert hostile.snapshot(store.folder) == before
+    assert not multiprocessing.active_children()
