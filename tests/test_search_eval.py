@@ -1,0 +1,60 @@
+"""The search evaluation's baselines and rank bookkeeping (benchmarks/eval_search.py), without the model."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.eval_search import (  # noqa: E402
+    WINDOW_CHARS,
+    WINDOW_OVERLAP,
+    PlainRag,
+    first_rank,
+    metrics,
+    raw_text,
+    windows,
+)
+
+
+@pytest.mark.parametrize(
+    ("length", "starts"),
+    [(0, []), (10, [0]), (1000, [0]), (1005, [0, 800]), (1800, [0, 800]), (2500, [0, 800, 1600])],
+)
+def test_windows_overlap_by_200_and_cover_the_text(length, starts):
+    text = "".join(f"{i:04d}|" for i in range(length // 5))  # no substring repeats
+    found = windows(text)
+    assert [text.index(w) if w else None for w in found] == starts
+    assert all(len(w) <= WINDOW_CHARS for w in found)
+    if found:
+        assert found[-1].endswith(text[-1]) and text.startswith(found[0])
+    for before, after in zip(found, found[1:], strict=False):
+        assert before[-WINDOW_OVERLAP:] == after[:WINDOW_OVERLAP]
+
+
+def test_raw_text_of_a_text_file_is_the_file_as_is(tmp_path):
+    path = tmp_path / "protokoll.md"
+    path.write_text("## § 4\n\nNämnden beslutar att godkänna rapporten.\n", encoding="utf-8")
+    assert raw_text(path) == path.read_text(encoding="utf-8")
+
+
+class _Embedder:
+    def passages(self, texts):
+        return np.eye(len(texts), 4, dtype=np.float32)
+
+
+def test_plain_rag_windows_answer_by_phrase_and_rank_by_cosine(tmp_path):
+    (tmp_path / "a.txt").write_text("Frånvaron ska minska till 5 procent.", encoding="utf-8")
+    (tmp_path / "b.md").write_text("Rektor   ansvarar för\nuppföljningen.", encoding="utf-8")
+    rag = PlainRag(tmp_path, _Embedder())
+    assert [name for name, _ in rag.windows] == ["a.txt", "b.md"]
+    assert rag.relevant({"answer_contains": ["rektor ansvarar för uppföljningen"]}) == {1}
+    query = np.array([[0.1, 0.9, 0, 0]], dtype=np.float32)
+    assert rag.rankings(query) == [[1, 0]]
+
+
+def test_first_rank_and_metrics():
+    assert first_rank([4, 2, 9], {9}) == 3
+    assert first_rank([4, 2], {7}) is None
+    assert metrics([[1, 2], [3, 4]], [{1}, {4}]) == {"hit@1": 0.5, "hit@5": 1.0, "mrr": 0.75}
