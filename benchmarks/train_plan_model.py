@@ -323,7 +323,7 @@ def main() -> None:
     parser.add_argument("--real-dev", type=Path, default=ROOT.parent / "shared" / "real-dev")
     parser.add_argument("--loo", action="store_true")
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--C", type=float, default=0.5)
+    parser.add_argument("--C", type=float, default=0.05)
     parser.add_argument(
         "--groups",
         choices=["document", "family"],
