@@ -17,6 +17,7 @@ callable and arguments that rebuild what a fork would have shared (``spawn=(func
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import multiprocessing
 import os
@@ -102,6 +103,7 @@ def _child(function: Callable[..., Any], args: Sequence[Any], forward_logs: bool
            connection) -> None:
     """The worker's work: call, send the answer (or the error) and the log records, leave at once."""
     try:
+        faulthandler.disable()  # a crash here is reported by the caller, in one line, not as a C stack dump
         if memory_mb:
             _limit_memory(memory_mb)
         collector = _collect_logs() if forward_logs else None
