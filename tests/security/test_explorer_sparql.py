@@ -1,4 +1,4 @@
-"""The explorer's SPARQL view: a query past the time limit is stopped with a Swedish sentence; nothing is fetched."""
+"""The explorer's SPARQL view: a query past the time limit is stopped, with a Swedish sentence; no fetch."""
 
 from __future__ import annotations
 
