@@ -196,7 +196,9 @@ class Store:
     def reference_dir(self) -> Path:
         """Return the folder of the reference data this store uses (its own copy, else the repository's)."""
         own = self.folder / "reference"
-        if (own / "skollagen.json").exists():
+        # All data files, not just the first: a writer installing them one by one must not let a reader in
+        # half-way (regression: `add` while `build` installed the reference data found no kommuner.json).
+        if all((own / name).exists() for name in REFERENCE_FILES if name.endswith(".json")):
             return own
         return REPOSITORY_REFERENCE
 
