@@ -82,7 +82,7 @@ def test_exclude_the_documents_own_organisation():
 
 
 def test_anaphor():
-    assert anaphor_in_sentence("Gruppen gör en kartläggning.") == "gruppen"
+    assert anaphor_in_sentence("Gruppen sammanställer en översikt.") == "gruppen"
     assert anaphor_in_sentence("Logopedgruppen gör en kartläggning.") is None
     assert anaphor_in_sentence("Enheten läggs ned.") is None  # a passive subject points to no agent
 

@@ -89,7 +89,7 @@ def rules() -> _Rules:
             rf"(?P<name>{name_word}(?:\s+{name_word}){{0,2}})\s+(?:{heads})(?:\s+(?:{tails}))?s?{_NB}"
         ),
         school_compound=re.compile(rf"{_CAP}[\wåäöéü-]*?(?:{heads})(?:\s+(?:{tails}))?s?{_NB}"),
-        # "logopedgruppen", "Pedagog- och logopedgruppen", "Barn och elevhälsan", "projektgruppen Fritids.nu"
+        # "logopedgruppen", "Pedagog- och logopedgruppen", "Barn och elevhälsan", "projektgruppen Bokbussen"
         group_compound=re.compile(
             rf"(?P<first>{LETTER}+-?\s+(?:och|eller)\s+)?(?P<head>{LETTER}[\wåäöéü-]*?(?:{groups}))"
             rf"(?P<gen>s)?(?P<name>\s+(?-i:{_CAP})[\wåäöéü.-]*[\wåäöéü])?{_NB}",
@@ -386,7 +386,7 @@ def word_spans(text: str, pos: int, limit: int) -> list[tuple[str, int]]:
 def verb_after(text: str, end: int, strict: bool = False) -> tuple[str, int] | None:
     """The finite verb after a subject ending at ``end``: skips a modifier ("för förskolan", "i samarbete
     med X", ", rektor,"); None when no finite verb follows soon or the subject is followed by a clause.
-    ``strict``: the verb must follow at once (mid-sentence, "lärare och pedagoger med ..." is no clause)."""
+    ``strict``: the verb must follow at once (mid-sentence, "lärare och elever med ..." is no clause)."""
     words = word_spans(text, end, 10)
     if not words:
         return None
