@@ -53,10 +53,16 @@ def store_ready(rows: list) -> bool:
     """Tell the user how to fill an empty store; return whether there is anything to show."""
     if rows:
         return True
-    st.info(
-        "Lagret är tomt. Läs in dokument under **Dokument**, eller bygg lagret från korpusen med "
-        "`styrkedja build`."
-    )
+    from app.explorer.admin import current_access
+
+    if current_access().mode == "read-only":
+        st.info("Lagret är tomt. Här kan dokument inte läsas in; be den som förvaltar utforskaren att bygga "
+                "lagret (`styrkedja build`).")
+    else:
+        st.info(
+            "Lagret är tomt. Läs in dokument under **Dokument**, eller bygg lagret från korpusen med "
+            "`styrkedja build`."
+        )
     return False
 
 

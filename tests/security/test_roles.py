@@ -230,3 +230,20 @@ def test_behind_a_proxy_shared_applies_the_roles_on_loopback(tmp_path):
     assert admin.served_address(script_args) is None
     assert auth.access_for(admin.served_address(script_args), {}).mode == "read-only"
     assert admin.served_address(["--address", "127.0.0.1"]) == "127.0.0.1"
+
+
+def test_an_empty_store_does_not_invite_read_only_users_to_upload(tmp_path, monkeypatch):
+    """Regression: the empty-store hint told read-only users to upload under Dokument."""
+    from graph.store import Store
+
+    empty = Store(tmp_path / "empty")
+    monkeypatch.setenv("STYRKEDJA_STORE", str(empty.folder))
+    hints = {}
+    for address in ("0.0.0.0", "127.0.0.1"):
+        monkeypatch.setattr(sys, "argv", ["streamlit_app.py", "--address", address])
+        at = AppTest.from_file(ENTRY, default_timeout=120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        hints[address] = " ".join(i.value for i in at.info)
+    assert "Lagret är tomt" in hints["0.0.0.0"] and "Läs in dokument" not in hints["0.0.0.0"]
+    assert "Läs in dokument under **Dokument**" in hints["127.0.0.1"]
