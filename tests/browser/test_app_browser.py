@@ -26,10 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SHOTS = ARTIFACTS / "screenshots"
 CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 QUESTION = "Vem ansvarar för att följa upp resultaten?"
 WIDTH = 1400
 
@@ -70,16 +66,6 @@ def server(model_store, tmp_path_factory):
             process.kill()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless chromium through Playwright."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def settle(page, timeout: float = 120_000) -> None:

@@ -14,8 +14,6 @@ import pytest
 from app.explorer.launch import ROOT, free_port, streamlit_command, wait_healthy
 
 CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCRIPT_DONE = (
     "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
     " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"
@@ -37,18 +35,6 @@ def serve(store: Path, log_path: Path, extra_env: dict[str, str]):
     return process, f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless chromium through Playwright."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make chromium installs Debian's chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
