@@ -133,6 +133,7 @@ def documents(chain: ChainGraph, dataset: Dataset, manifest: dict) -> list[dict]
             "publisher": body.get("publisher"),
             "organisation": body.get("publisherLabel") or entry.organisation,
             "body": body.get("bodyLabel"),
+            "body_iri": body.get("body"),
             "date": info.date if info else None,
             "period": info.temporal if info else None,
             "pages": entry.pages,
@@ -150,6 +151,59 @@ def organisations(rows: list[dict]) -> dict[str, str]:
         key = row["publisher"] or row["document"]
         found.setdefault(key, row["organisation"] or row["title"])
     return dict(sorted(found.items(), key=lambda item: item[1]))
+
+
+@dataclass(frozen=True)
+class OrgOption:
+    """One line of the organisation picker: an organisation (depth 0) or one of its bodies (depth 1)."""
+
+    key: str  # the organisation's key, or "<organisation key>\n<body IRI>" for a body
+    label: str
+    depth: int
+    publisher: str
+    body: str | None = None
+
+
+BODY_SEPARATOR = "\n"  # never inside an IRI
+
+
+def org_key(row: dict) -> str:
+    """The picker's key of a document row's organisation: its publisher IRI, else the document IRI."""
+    return row["publisher"] or row["document"]
+
+
+def organisation_tree(rows: list[dict]) -> list[OrgOption]:
+    """Organisations by name, each followed by the bodies that issued its documents (by name)."""
+    names = organisations(rows)
+    bodies: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if row.get("body_iri"):
+            label = row.get("body") or row["body_iri"]
+            bodies.setdefault(org_key(row), {}).setdefault(row["body_iri"], label)
+    options = []
+    for key, name in names.items():
+        options.append(OrgOption(key, name, 0, key))
+        under = sorted(bodies.get(key, {}).items(), key=lambda item: item[1])
+        for body, label in under:
+            if label.casefold() == name.casefold():
+                continue  # the organisation itself as its own issuer
+            options.append(OrgOption(key + BODY_SEPARATOR + body, label, 1, key, body))
+    return options
+
+
+def split_org_key(key: str) -> tuple[str, str | None]:
+    """(organisation key, body IRI or None) of a picker key."""
+    publisher, _, body = key.partition(BODY_SEPARATOR)
+    return publisher, body or None
+
+
+def in_selection(row: dict, publisher: str | None, body: str | None = None) -> bool:
+    """Whether a document row belongs to the chosen organisation (any body) or body; None chooses all."""
+    if publisher is None:
+        return True
+    if org_key(row) != publisher:
+        return False
+    return body is None or row.get("body_iri") == body
 
 
 def years(row: dict) -> list[int]:

@@ -1,8 +1,10 @@
-"""Small rendering helpers the views share: quotes with their citation, notices, page registry."""
+"""Small rendering helpers the views share: quotes with their citation, notices, the organisation picker,
+page registry."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -69,3 +71,57 @@ def store_ready(rows: list) -> bool:
 def md(text: str | None) -> str:
     """Escaped Markdown of a short text from a document (labels, titles)."""
     return escape_markdown(text or "")
+
+
+# --- the organisation picker ------------------------------------------------------------------------------
+
+ALL_ORGANISATIONS = ""  # the picker's key for "every organisation" (with include_all)
+INDENT = "\u00a0\u00a0\u00a0└\u00a0"  # non-breaking: the browser would fold plain spaces
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the organisation picker chose: an organisation (all its bodies) or one body; publisher None = all.
+
+    ``publisher`` is the organisation's key (its publisher IRI, or a document IRI for a document without a
+    publisher), ``body`` the issuing body's IRI or None for all of the organisation's bodies.
+    """
+
+    publisher: str | None
+    body: str | None = None
+    label: str = ""
+
+    def matches(self, row: dict) -> bool:
+        """Whether a document row (data.documents) belongs to the selection."""
+        from app.explorer.facts import in_selection
+
+        return in_selection(row, self.publisher, self.body)
+
+
+def organisation_picker(rows: list[dict], key: str, label: str = "Organisation", *, include_all: bool = False,
+                        all_label: str = "Alla organisationer", container=None) -> Selection:
+    """A selectbox of organisations with their issuing bodies indented under them; returns the choice.
+
+    ``rows`` are data.documents rows; ``key`` is the widget's session-state key, whose value is the
+    organisation's key (publisher IRI) or "<publisher IRI>\\n<body IRI>" for a body, so a view can preselect
+    an organisation by setting ``st.session_state[key] = publisher``. Choosing an organisation means all
+    its bodies. With ``include_all`` the first option (key "") chooses every organisation.
+    ``container`` is where the selectbox goes (a column), default the page.
+    """
+    from app.explorer.facts import organisation_tree, split_org_key
+
+    tree = organisation_tree(rows)
+    names = {o.key: (INDENT + o.label if o.depth else o.label) for o in tree}
+    keys = [o.key for o in tree]
+    if include_all:
+        names = {ALL_ORGANISATIONS: all_label, **names}
+        keys = [ALL_ORGANISATIONS, *keys]
+    if st.session_state.get(key) not in keys:
+        st.session_state.pop(key, None)
+    if not keys:
+        return Selection(None, None, all_label)
+    chosen = (container or st).selectbox(label, keys, key=key, format_func=names.get)
+    if chosen in (None, ALL_ORGANISATIONS):
+        return Selection(None, None, all_label)
+    publisher, body = split_org_key(chosen)
+    return Selection(publisher, body, names[chosen].replace(INDENT, ""))
