@@ -241,6 +241,8 @@ class DocumentGraphBuilder:
                 g.add((agent, RDF.type, FOAF.Person))
                 g.add((agent, RDFS.label, Literal(person.name)))
                 g.add((agent, SK.roleLabel, Literal(person.role)))
+                if person.party:
+                    g.add((agent, SK.party, Literal(person.party)))
                 if person.title:
                     g.add((agent, FOAF.title, Literal(person.title)))
                 g.add((node, SK.participant, agent))

@@ -67,6 +67,7 @@ class SK(DefinedNamespace):
     notInForce: URIRef  # not in force
     page: URIRef  # page
     paragraphNumber: URIRef  # paragraph number
+    party: URIRef  # party
     planStructureNote: URIRef  # plan structure note
     planStructureRead: URIRef  # plan structure read
     roleLabel: URIRef  # role label
