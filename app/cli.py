@@ -100,6 +100,8 @@ def _report(report, verb: str) -> int:
     ]
     if report.removed:
         parts.append(f"{len(report.removed)} removed")
+    if getattr(report, "aliased", None):
+        parts.append(f"{len(report.aliased)} another name of a stored document (same content)")
     if report.errors:
         parts.append(f"{len(report.errors)} failed")
     if report.partial:
@@ -325,6 +327,38 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    """How an organisation's goals and focus areas changed across the versions of its plans."""
+    from graph.chain import ChainGraph
+    from graph.versions import series_for
+    from search.history import build_history, history_json, render_history
+
+    store = _store(args)
+    if not store.documents():
+        raise UserError(f"{store.folder}: the store is empty; run 'styrkedja build' or 'styrkedja add' first")
+    chain = ChainGraph(store.dataset())
+    series = series_for(chain, args.organisation)
+    if not series:
+        raise UserError(
+            f"{args.organisation}: no plan or scorecard in the store belongs to an organisation, body or "
+            "kommunkod of that name"
+        )
+    if all(len(s.versions) < 2 for s in series):
+        only = series[0].versions[0]
+        raise UserError(
+            f"{args.organisation}: only one version of each plan is stored ({only.source_file}); a history "
+            "needs two versions of the same plan"
+        )
+    from search.model import embed_queries
+
+    history = build_history(chain, series, embed_queries, query=args.organisation)
+    if args.json:
+        print(json.dumps(history_json(history), ensure_ascii=False, indent=1))
+    else:
+        print(render_history(history))
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start the Streamlit explorer on the store (blocks until stopped)."""
     import subprocess
@@ -438,6 +472,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("history", help="how an organisation's goals changed across versions of its plans")
+    p.add_argument("organisation", help="organisation name, body name or kommunkod")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("app", help="start the Streamlit explorer on the store")
     p.add_argument("--port", type=int, default=int(os.environ.get("STYRKEDJA_PORT", 8501)))

@@ -18,14 +18,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+from rdflib import Literal, URIRef
 
 from app.document_reader import read_document_limited
 from graph.iris import document_graph, document_iri
 from graph.rdf import Context, StageFailure, build_document
-from graph.store import EXTRACTOR_VERSION, DocumentEntry, Store, StoreError
+from graph.store import EXTRACTOR_VERSION, DocumentEntry, Removal, Store, StoreError
 from ingest.metadata import load_manifest
 from ingest.model import DocumentMetadata, IngestError, ParsedDocument
 from ingest.reader import SUPPORTED_SUFFIXES, ReadOptions, sha256_bytes
+from ontology import SK
 
 log = logging.getLogger("app.pipeline")
 
@@ -40,6 +42,8 @@ class RunReport:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Files whose bytes equal a stored document's: recorded as another name of it, not a second document.
+    aliased: list[str] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
     # Files stored with what the other stages found, while one or more stages failed: file -> failures.
     partial: dict[str, list[StageFailure]] = field(default_factory=dict)
@@ -178,6 +182,18 @@ def commit_document(
     with store.lock():
         documents = store.documents()
         previous = documents.get(entry.source_file)
+        holder = store.holder(entry.source_file)
+        other_holder = holder is not None and holder.source_file != entry.source_file  # an alias elsewhere
+        moved = other_holder or (holder is not None and holder.sha256 != entry.sha256)
+        if moved and (holder.aliases or other_holder):
+            # The name leaves a document that keeps its other names (new content under an old name).
+            after_removal(store, store.remove_name(entry.source_file), services)
+            documents = store.documents()
+            previous = documents.get(entry.source_file)
+        elif previous is not None and previous.aliases:  # the same content read again: it keeps its names
+            entry.aliases = dict(previous.aliases)
+            for name in entry.aliases:
+                graph.add((URIRef(entry.document), SK.sourceFile, Literal(name)))
         for other in documents.values():  # two names, one IRI ('Plan 2024.pdf', 'plan_2024.pdf'): refused
             if other.document == entry.document and other.source_file != entry.source_file:
                 raise IngestError(
@@ -193,6 +209,55 @@ def commit_document(
         replaced = store.put(entry, graph)
         prune_index(store)
     return replaced
+
+
+def commit_alias(store: Store, path: Path, sha256: str, services: Services | None = None) -> str | None:
+    """Record a file whose bytes equal a stored document's as another name of it (under the lock); return
+    "aliased", "unchanged" (already that name of it), or None when no stored document has those bytes."""
+    name = path.name
+    with store.lock():
+        same = store.with_content(sha256)
+        if same is None or same.source_file == name:
+            return None
+        if name in same.aliases:
+            if same.aliases[name] != str(path):
+                store.add_alias(same.source_file, name, str(path))  # the same name read from elsewhere
+            return "unchanged"
+        if store.holder(name) is not None:  # the name held other content before: it leaves that document
+            after_removal(store, store.remove_name(name), services)
+            same = store.with_content(sha256)
+            if same is None:
+                return None
+        store.add_alias(same.source_file, name, str(path))
+    return "aliased"
+
+
+def after_removal(store: Store, removal: Removal, services: Services | None = None) -> None:
+    """Bring the search index in line with a removed name (the caller holds the store's lock): a document
+    that left is forgotten; one whose IRIs moved to its remaining name is indexed under them."""
+    services = services or Services(store, use_model=False)
+    if removal.document:
+        services.forget(removal.document)
+    if removal.renamed_from and removal.kept is not None:
+        _reindex(store, removal.kept, removal.renamed_from, services)
+        services.forget(removal.renamed_from)
+
+
+def _reindex(store: Store, entry: DocumentEntry, old_iri: str, services: Services) -> None:
+    """Index a document under its new IRIs (vectors of unchanged text are reused from its old entry)."""
+    from search.index import SearchIndex, index_file, prepare_document
+
+    if not index_file(store.folder / "search", old_iri).exists():
+        return  # it was never indexed (a store built without the model): nothing to move
+    try:
+        from graph.rdf import element_labels
+
+        doc = read_document_limited(Path(entry.origin), None, None)
+        index = services.index if services.use_model else SearchIndex(store.folder / "search")
+        labels = element_labels(store.document_graph(entry.source_file), URIRef(entry.document))
+        index.commit_update(prepare_document(index, doc, labels=labels))
+    except Exception:  # the explorer indexes it from its file when it next loads the index
+        log.exception("%s: not indexed under its new name", entry.source_file)
 
 
 def load_context(store: Store) -> Context:
@@ -227,10 +292,16 @@ def ingest_file(
 ) -> tuple[str, ParsedDocument | None, list[StageFailure]]:
     """Read one file into the store; return its status, the parsed document (or None), the failed stages.
 
-    The status is "added", "replaced" or "unchanged". A failed extraction stage does not stop the file: the
-    document is stored with what the other stages found and the failures are recorded in the manifest.
+    The status is "added", "replaced", "unchanged" or "aliased" (its bytes are a stored document's: the name
+    became another name of that document, and nothing was read). A failed extraction stage does not stop the
+    file: the document is stored with what the other stages found and the failures are recorded in the
+    manifest.
     """
     path = path.resolve()
+    if path.is_file():
+        aliased = commit_alias(store, path, sha256_bytes(path.read_bytes()), services)
+        if aliased:
+            return aliased, None, []
     previous = store.documents().get(path.name)  # a first look; the commit reads the manifest again
     use_model = services is not None and services.use_model
     current = previous is not None and not force and previous.extractor == EXTRACTOR_VERSION
@@ -307,20 +378,30 @@ def add_files(
     return report
 
 
-def remove_document(store: Store, name_or_iri: str, services: Services | None = None):
-    """Remove a document's graph, manifest entry and search index entry (under the lock); return its entry."""
+def remove_document(store: Store, name_or_iri: str, services: Services | None = None) -> Removal:
+    """Remove one name of a document (under the lock): with its last name the document goes, graph, manifest
+    entry and search index entry; while another name remains it stays. Returns what was done."""
     with store.lock():
-        entry = store.remove(store.find(name_or_iri).source_file)
-        (services or Services(store, use_model=False)).forget(entry.document)
+        removal = store.remove_name(name_or_iri)
+        after_removal(store, removal, services)
         prune_index(store)
-    return entry
+    return removal
+
+
+def _origins(store: Store) -> dict[str, str]:
+    """Every stored file name (a document's own and its other names) -> the path it was read from."""
+    found: dict[str, str] = {}
+    for entry in store.documents().values():
+        found[entry.source_file] = entry.origin
+        found.update(entry.aliases)
+    return found
 
 
 def remove_if_gone(store: Store, name: str, corpus: Path, services: Services | None = None) -> bool:
-    """Remove a document read from ``corpus`` whose file is no longer there; decided under the lock."""
+    """Remove a name read from ``corpus`` whose file is no longer there; decided under the lock."""
     with store.lock():
-        entry = store.documents().get(name)
-        if entry is None or Path(entry.origin).parent != corpus or Path(entry.origin).exists():
+        origin = _origins(store).get(name)
+        if origin is None or Path(origin).parent != corpus or Path(origin).exists():
             return False  # replaced from elsewhere, or its file came back (someone added it meanwhile)
         try:
             remove_document(store, name, services)
@@ -350,8 +431,8 @@ def build_corpus(
     files = corpus_files(corpus)
     report = add_files(store, files, manifest, options, force, progress, services)
     present = {path.name for path in files}
-    for name, entry in store.documents().items():
-        gone = Path(entry.origin).parent == corpus and name not in present
+    for name, origin in _origins(store).items():
+        gone = Path(origin).parent == corpus and name not in present
         if gone and remove_if_gone(store, name, corpus, services):
             report.removed.append(name)
             log.info("%s: removed (no longer in the corpus)", name)

@@ -29,12 +29,12 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
-from graph.iris import slug
+from graph.iris import document_graph, document_iri, slug
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,24 @@ class DocumentEntry:
     # Extraction stages that failed on this document ("protocol": "IndexError: ..."): the document was stored
     # with what the other stages found, and the next build or add retries it.
     failed_stages: dict[str, str] = field(default_factory=dict)
+    # Other names of the same content (file name -> the path it was read from): one document, several
+    # sk:sourceFile values. The entry's own source_file is the name its IRIs are minted from.
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def names(self) -> list[str]:
+        """Every file name of this document: its own first, then its other names."""
+        return [self.source_file, *sorted(self.aliases)]
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What removing one file name did: the document left the store, or it stays under another name."""
+
+    source_file: str  # the name removed
+    origin: str  # the path that name was read from
+    document: str | None  # the IRI of the document that left the store (None: the document stays)
+    kept: DocumentEntry | None = None  # the document after the removal, when another name remains
+    renamed_from: str | None = None  # the document's IRI before, when its IRIs moved to a remaining name
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -232,13 +250,7 @@ class Store:
         Under the lock: the graph goes to a new file, the manifest is re-read and rewritten with the entry,
         then the previous graph file is deleted. Returns the entry it replaced, if any.
         """
-        dataset = Dataset()
-        named = dataset.graph(URIRef(entry.graph))
-        for prefix, namespace in graph.namespaces():
-            dataset.bind(prefix, namespace, replace=True)
-        for triple in graph:
-            named.add(triple)
-        data = dataset.serialize(format="trig").encode("utf-8")
+        data = _trig(entry.graph, graph)
         with self.lock():
             path = self.new_graph_file(entry.source_file)
             write_atomic(path, data)
@@ -269,15 +281,95 @@ class Store:
         return entry
 
     def find(self, name_or_iri: str) -> DocumentEntry:
-        """Find a stored document by file name, path, document IRI or graph IRI."""
+        """Find a stored document by file name (its own or another name), path, document IRI or graph IRI."""
         documents = self.documents()
         base = Path(name_or_iri).name
         if base in documents:
             return documents[base]
         for entry in documents.values():
-            if name_or_iri in (entry.document, entry.graph):
+            if name_or_iri in (entry.document, entry.graph) or base in entry.aliases:
                 return entry
         raise StoreError(f"{name_or_iri}: no such document in the store")
+
+    def holder(self, name: str) -> DocumentEntry | None:
+        """The document that has a file name as its own or as another name, if any."""
+        documents = self.documents()
+        if name in documents:
+            return documents[name]
+        return next((e for e in documents.values() if name in e.aliases), None)
+
+    def with_content(self, sha256: str) -> DocumentEntry | None:
+        """The stored document whose file has these bytes (by sha256), if any."""
+        return next((e for e in self.documents().values() if e.sha256 == sha256), None)
+
+    def stored_graph(self, entry: DocumentEntry) -> Graph:
+        """A document's named graph read from its TriG file (a fresh Graph, not the loaded Dataset's)."""
+        dataset = Dataset()
+        dataset.parse(self.folder / entry.graph_file, format="trig")
+        graph = Graph()
+        for prefix, namespace in dataset.namespaces():
+            graph.bind(prefix, namespace, replace=True)
+        for triple in dataset.graph(URIRef(entry.graph)):
+            graph.add(triple)
+        return graph
+
+    def add_alias(self, source_file: str, name: str, origin: str) -> DocumentEntry:
+        """Record ``name`` as another name of the stored document ``source_file`` (same bytes): the graph gets
+        a second sk:sourceFile, the manifest the alias. Returns the updated entry."""
+        from ontology import SK
+
+        with self.lock():
+            entry = self.documents().get(source_file)
+            if entry is None:
+                raise StoreError(f"{source_file}: no such document in the store")
+            graph = self.stored_graph(entry)
+            graph.add((URIRef(entry.document), SK.sourceFile, Literal(name)))
+            entry.aliases = {**entry.aliases, name: origin}
+            self.put(entry, graph)
+        log.info("%s: another name of %s (same content)", name, source_file)
+        return entry
+
+    def remove_name(self, name: str) -> Removal:
+        """Remove one file name. The document goes with its last name; while another name remains it stays,
+        and when the name removed was the one its IRIs were minted from, they move to the remaining name."""
+        from ontology import SK
+
+        with self.lock():
+            entry = self.holder(Path(name).name)
+            if entry is None:
+                entry = self.find(name)  # by IRI or path: the whole document
+                name = entry.source_file
+            name = Path(name).name
+            if not entry.aliases:
+                removed = self.remove(entry.source_file)
+                return Removal(name, removed.origin, removed.document)
+            if name in entry.aliases:  # another name goes; the document stays as it is
+                origin = entry.aliases[name]
+                graph = self.stored_graph(entry)
+                graph.remove((URIRef(entry.document), SK.sourceFile, Literal(name)))
+                entry.aliases = {k: v for k, v in entry.aliases.items() if k != name}
+                self.put(entry, graph)
+                return Removal(name, origin, None, entry)
+            # The document's own name goes: the first other name takes its place, IRIs and all.
+            heir = sorted(entry.aliases)[0]
+            kept = promoted(entry, heir)
+            graph = rekey(self.stored_graph(entry), URIRef(entry.document), URIRef(kept.document))
+            graph.remove((URIRef(kept.document), SK.sourceFile, Literal(name)))
+            documents = self.documents()
+            if kept.source_file in documents:
+                raise StoreError(f"{heir}: a document of that name is already stored")
+            path = self.new_graph_file(kept.source_file)
+            write_atomic(path, _trig(kept.graph, graph))
+            kept.graph_file = str(path.relative_to(self.folder))
+            documents.pop(entry.source_file, None)
+            documents[kept.source_file] = kept
+            self._write_manifest(documents)
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / entry.graph_file).unlink()
+            self.sweep()
+        self._dataset = None
+        log.info("%s removed; its document stays as %s", name, heir)
+        return Removal(name, entry.origin, None, kept, renamed_from=entry.document)
 
     # --- reading ------------------------------------------------------------------------------------------
 
@@ -330,3 +422,40 @@ class Store:
             shutil.rmtree(self.folder)
         self._dataset = None
 
+
+
+def _trig(graph_iri: str, graph: Graph) -> bytes:
+    """A document graph as TriG, in its named graph."""
+    dataset = Dataset()
+    named = dataset.graph(URIRef(graph_iri))
+    for prefix, namespace in graph.namespaces():
+        dataset.bind(prefix, namespace, replace=True)
+    for triple in graph:
+        named.add(triple)
+    return dataset.serialize(format="trig").encode("utf-8")
+
+
+def promoted(entry: DocumentEntry, name: str) -> DocumentEntry:
+    """The entry of a document whose other name ``name`` becomes its own (IRIs minted from it)."""
+    aliases = {k: v for k, v in entry.aliases.items() if k != name}
+    return replace(entry, source_file=name, origin=entry.aliases[name], document=str(document_iri(name)),
+                   graph=str(document_graph(name)), aliases=aliases, graph_file="")
+
+
+def rekey(graph: Graph, old: URIRef, new: URIRef) -> Graph:
+    """A copy of a document graph with the IRIs under ``old`` (the document, its passages and elements)
+    moved under ``new``."""
+    prefix = str(old)
+
+    def move(term):
+        text = str(term)
+        if isinstance(term, URIRef) and (text == prefix or text.startswith(prefix + "/")):
+            return URIRef(str(new) + text[len(prefix):])
+        return term
+
+    out = Graph()
+    for name, namespace in graph.namespaces():
+        out.bind(name, namespace, replace=True)
+    for s, p, o in graph:
+        out.add((move(s), p, move(o)))
+    return out

@@ -127,6 +127,7 @@ def documents(chain: ChainGraph, dataset: Dataset, manifest: dict) -> list[dict]
         body = bodies.get(entry.document, {})
         rows.append({
             "source_file": entry.source_file,
+            "aliases": sorted(getattr(entry, "aliases", {}) or {}),  # other names of the same content
             "document": entry.document,
             "title": (info.title if info else None) or entry.title or entry.source_file,
             "kind": (info.kind if info else None) or entry.kind or "annat",

@@ -148,12 +148,14 @@ def remove_document(store: Store, source_file: str, index=None) -> str:
     from app.pipeline import remove_document as remove_stored
 
     with store.lock():  # the graph, manifest entry, index entry and uploaded file go together
-        entry = remove_stored(store, source_file)
+        removal = remove_stored(store, source_file)  # one name: the document stays while it has another
         if index is not None:
-            index.remove(entry.document)
-        origin = Path(entry.origin)
+            for iri in (removal.document, removal.renamed_from):
+                if iri:
+                    index.remove(iri)
+        origin = Path(removal.origin)
         uploads = (store.folder / UPLOADS).resolve()
         if origin.parent.resolve() == uploads:
             with contextlib.suppress(FileNotFoundError):
                 origin.unlink()
-    return entry.document
+    return removal.document or removal.renamed_from or (removal.kept.document if removal.kept else "")

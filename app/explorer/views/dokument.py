@@ -11,6 +11,7 @@ import streamlit as st
 from app.explorer import admin, data, facts
 from app.explorer.text import escape_markdown
 from app.explorer.uploads import ALLOWED_SUFFIXES, ingest_upload, max_upload_mb, remove_document
+from app.explorer.widgets import organisation_picker
 from graph.store import Store, StoreError
 
 # Extraction stages (graph.rdf, app.pipeline) in the explorer's words.
@@ -37,11 +38,14 @@ def render() -> None:
         getattr(st, kind)(text)
     rows = data.documents(folder, version)
     if rows:
+        selection = organisation_picker(rows, "dokument_org", include_all=True)
         st.dataframe(
-            [{"Fil": r["source_file"], "Titel": r["title"], "Typ": facts.doc_kind_sv(r["kind"]),
+            [{"Fil": r["source_file"], "Även som": ", ".join(r["aliases"]), "Titel": r["title"],
+              "Typ": facts.doc_kind_sv(r["kind"]),
               "Organisation": r["organisation"] or "", "Organ": r["body"] or "",
               "Period/datum": r["period"] or r["date"] or "", "Sidor": r["pages"],
-              "Källa": "uppladdad" if r["uploaded"] else "korpus", "Inläst": r["added"]} for r in rows],
+              "Källa": "uppladdad" if r["uploaded"] else "korpus", "Inläst": r["added"]}
+             for r in rows if selection.matches(r)],
             hide_index=True, width="stretch",
         )
     else:
@@ -74,9 +78,11 @@ def _write_controls(folder: str, version: str, rows: list) -> None:
 
     if rows:
         st.subheader("Ta bort ett dokument")
-        names = [r["source_file"] for r in rows]
+        names = {r["source_file"]: r["source_file"] for r in rows}
+        for r in rows:  # another name of a document goes alone; the document stays under its other names
+            names.update({a: f"{a} (samma innehåll som {r['source_file']})" for a in r["aliases"]})
         with st.form("remove_form"):
-            name = st.selectbox("Dokument", names, key="dokument_ta_bort")
+            name = st.selectbox("Dokument", list(names), key="dokument_ta_bort", format_func=names.get)
             sure = st.checkbox("Ja, ta bort dokumentet och allt som hämtats ur det", key="dokument_saker")
             removed = st.form_submit_button("Ta bort", icon=":material/delete:")
         if removed:
@@ -113,7 +119,9 @@ def _ingest(folder: str, version: str, name: str, payload: bytes) -> None:
         status.update(label=f"{escape_markdown(outcome.name)} är inläst", state="complete", expanded=False)
     data.clear_after_write()
     verb = {"added": "lades till", "replaced": "ersatte den tidigare versionen",
-            "unchanged": "var redan inläst"}.get(outcome.status or "", "lästes in")
+            "unchanged": "var redan inläst",
+            "aliased": "har samma innehåll som ett dokument som redan finns och blev ett namn till på det"
+            }.get(outcome.status or "", "lästes in")
     message = f"{escape_markdown(outcome.name)} {verb}."
     if outcome.failed_stages:
         stages = ", ".join(STAGE_NAMES.get(stage, stage) for stage in outcome.failed_stages)
