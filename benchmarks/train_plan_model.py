@@ -40,7 +40,7 @@ from graph.plan.classifier import (  # noqa: E402
     model_from_dict,
     unit_matrix,
 )
-from graph.plan.extract import _reference, rule_extraction  # noqa: E402
+from graph.plan.extract import deadline_reference, rule_extraction  # noqa: E402
 from graph.plan.features import FEATURE_NAMES  # noqa: E402
 from graph.plan.model import GOAL_KINDS  # noqa: E402
 from graph.plan.units import find_units  # noqa: E402
@@ -191,7 +191,7 @@ def documents(real_dev: Path | None, sim) -> list[TrainDoc]:
     out = []
     for name, group, path, gold, known in sources:
         doc = _read(path, known)
-        rules = rule_extraction(doc, _reference(doc, None))
+        rules = rule_extraction(doc, deadline_reference(doc, None))
         units = find_units(doc)
         structure, vectors, held = unit_matrix(doc, units, rules, embed)
         if vectors is None:
@@ -254,7 +254,7 @@ def score_doc(
         return np.stack([vectors[t] for t in texts])
 
     plan = classify_plan(
-        d.doc, d.rules, _reference(d.doc, None), embed if embedding else None, model, keep, new
+        d.doc, d.rules, deadline_reference(d.doc, None), embed if embedding else None, model, keep, new
     )
     out = {}
     for key, kinds in (

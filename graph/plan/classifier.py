@@ -12,9 +12,9 @@ graph.plan.extract made of the unit), and lets the model give each unit a probab
 the rules found stays where the model supports its class on a unit holding it (explicit structure: plan
 tables with owner and deadline columns, "Mål:" units, numbered goals), and keeps the rules' links, owners
 and deadline; every other unit whose most probable class is an element kind becomes a new element. New
-elements are linked by structure (:func:`link`: a goal cell of the same table row, else the nearest element
-of a higher kind in the same or an enclosing section); owners and deadlines of new activities come from
-their prose (graph.plan.owners). Forums come from the rules.
+elements are linked by structure (graph.plan.linking.link: a goal cell of the same table row, else the
+nearest element of a higher kind in the same or an enclosing section); owners and deadlines of new
+activities come from their prose (graph.plan.owners). Forums come from the rules.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import numpy as np
 
 from graph.plan.features import FEATURE_NAMES, doc_group, structure_features
 from graph.plan.lexicon import lexicon
+from graph.plan.linking import link
 from graph.plan.model import GOAL_KINDS, Element, Owner, PlanExtraction
 from graph.plan.owners import deadline_in_document, owners_in_document
 from graph.plan.text import ratio
@@ -205,38 +206,6 @@ def _restates(element: Element, elements: Sequence[Element]) -> bool:
     """Whether an element of the same class already says the same (a plan repeats a strategy in a table)."""
     cls = _class_of(element)
     return any(_class_of(e) == cls and ratio(e.text, element.text) >= SAME_TEXT for e in elements)
-
-
-def _scope(unit: Unit) -> tuple[str, ...]:
-    """The section a unit opens (a heading: its path and itself) or stands in."""
-    return tuple(unit.section) + ((unit.text,) if unit.kind == "heading" else ())
-
-
-def link(chosen: list[tuple[Unit | None, Element]], ids: set[str]) -> None:
-    """Set the parent of the elements with the given ids by structure: a goal cell in the same table row,
-    else the nearest earlier element of a higher kind in the same section or a section above (activity ->
-    strategy or goal, strategy -> goal, goal -> a goal heading above it)."""
-    higher = {
-        "activity": ("strategy", *GOAL_KINDS),
-        "strategy": GOAL_KINDS,
-        **{k: GOAL_KINDS for k in GOAL_KINDS},
-    }
-    for n, (unit, element) in enumerate(chosen):
-        if element.id not in ids or unit is None:
-            continue
-        wanted = higher.get(element.kind, ())
-        for prev_unit, prev in reversed(chosen[:n]):
-            if prev.kind not in wanted or prev_unit is None:
-                continue
-            if unit.kind == "cell" and prev_unit.kind == "cell" and prev_unit.block == unit.block:
-                element.parent = prev.id
-                break
-            if element.kind in GOAL_KINDS and prev_unit.kind != "heading":
-                continue  # a goal serves a goal heading above it, not the goal listed before it
-            scope = _scope(prev_unit)
-            if tuple(unit.section[: len(scope)]) == scope:
-                element.parent = prev.id
-                break
 
 
 def _number(elements: list[Element]) -> None:
