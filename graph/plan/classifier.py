@@ -236,6 +236,72 @@ def owners_and_deadline(
     return owners, deadline, due
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """A document's candidate units, the rule element each holds, and the model's class probabilities."""
+
+    units: Sequence[Unit]
+    held: list[Element | None]
+    probs: np.ndarray
+    classes: tuple[str, ...]
+
+
+def _keep_supported(
+    rules: PlanExtraction, scored: _Scored, keep_rule: float
+) -> tuple[list[tuple[Unit | None, Element]], list[float]]:
+    """The rule elements the model supports (forums and elements on no unit stay), each with the unit that
+    holds it, and the model's support for each."""
+    index = {cls: k for k, cls in enumerate(scored.classes)}
+    # The model's support for each rule element: the best probability of its class on a unit holding it.
+    support: dict[str, float] = {}
+    holder: dict[str, Unit] = {}
+    for i, element in enumerate(scored.held):
+        if element is not None:
+            p = float(scored.probs[i, index[_class_of(element)]])
+            if p >= support.get(element.id, -1.0):
+                support[element.id], holder[element.id] = p, scored.units[i]
+    kept = [
+        e for e in rules.elements if e.kind == "forum" or e.id not in support or support[e.id] >= keep_rule
+    ]
+    chosen: list[tuple[Unit | None, Element]] = [(holder.get(e.id), e) for e in kept]
+    return chosen, [support[e.id] for e in kept if e.id in support]
+
+
+def _add_new(
+    doc: ParsedDocument,
+    scored: _Scored,
+    chosen: list[tuple[Unit | None, Element]],
+    confidences: list[float],
+    new_element: float,
+    reference: dt.date | None,
+) -> set[str]:
+    """Add (to ``chosen`` and ``confidences``) every unit the model is sure is an element and no kept
+    element already states; new activities get owners and deadline from their prose. Their ids."""
+    kept_ids = {e.id for _, e in chosen}
+    taken = {(e.char_start, e.char_end) for _, e in chosen}
+    new: list[Element] = []
+    for i, unit in enumerate(scored.units):
+        held = scored.held[i]
+        if held is not None and held.id in kept_ids:
+            continue
+        k = int(scored.probs[i].argmax())
+        cls = scored.classes[k]
+        if cls == "none" or scored.probs[i, k] < new_element:
+            continue
+        kind = _goal_kind(unit, held) if cls == "goal" else cls
+        element = _element(unit, kind, None)
+        if (element.char_start, element.char_end) in taken or _restates(element, [e for _, e in chosen]):
+            continue
+        taken.add((element.char_start, element.char_end))
+        if kind == "activity":
+            element.owners, element.deadline, element.due_date = owners_and_deadline(doc, unit, reference)
+        element.id = f"new-{len(new)}"
+        new.append(element)
+        chosen.append((unit, element))
+        confidences.append(float(scored.probs[i, k]))
+    return {e.id for e in new}
+
+
 def classify_plan(
     doc: ParsedDocument,
     rules: PlanExtraction,
@@ -262,43 +328,11 @@ def classify_plan(
         new_element = NEW_ELEMENT[
             "embed" if vectors is not None and "embed" in model.variants else "structure"
         ]
-    index = {cls: k for k, cls in enumerate(model.classes)}
-    # The model's support for each rule element: the best probability of its class on a unit holding it.
-    support: dict[str, float] = {}
-    holder: dict[str, Unit] = {}
-    for i, element in enumerate(held):
-        if element is not None:
-            p = float(probs[i, index[_class_of(element)]])
-            if p >= support.get(element.id, -1.0):
-                support[element.id], holder[element.id] = p, units[i]
-    kept = [
-        e for e in rules.elements if e.kind == "forum" or e.id not in support or support[e.id] >= keep_rule
-    ]
-    kept_ids = {e.id for e in kept}
-    chosen: list[tuple[Unit | None, Element]] = [(holder.get(e.id), e) for e in kept]
-    confidences = [support[e.id] for e in kept if e.id in support]
-    taken = {(e.char_start, e.char_end) for e in kept}
-    new: list[Element] = []
-    for i, unit in enumerate(units):
-        if held[i] is not None and held[i].id in kept_ids:
-            continue
-        k = int(probs[i].argmax())
-        cls = model.classes[k]
-        if cls == "none" or probs[i, k] < new_element:
-            continue
-        kind = _goal_kind(unit, held[i]) if cls == "goal" else cls
-        element = _element(unit, kind, None)
-        if (element.char_start, element.char_end) in taken or _restates(element, [e for _, e in chosen]):
-            continue
-        taken.add((element.char_start, element.char_end))
-        if kind == "activity":
-            element.owners, element.deadline, element.due_date = owners_and_deadline(doc, unit, reference)
-        element.id = f"new-{len(new)}"
-        new.append(element)
-        chosen.append((unit, element))
-        confidences.append(float(probs[i, k]))
+    scored = _Scored(units, held, probs, model.classes)
+    chosen, confidences = _keep_supported(rules, scored, keep_rule)
+    new_ids = _add_new(doc, scored, chosen, confidences, new_element, reference)
     chosen.sort(key=lambda pair: pair[1].char_start)
-    link(chosen, {e.id for e in new})
+    link(chosen, new_ids)
     elements = [e for _, e in chosen]
     _number(elements)
     plan_elements = [e for e in elements if e.kind != "forum"]
