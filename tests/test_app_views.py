@@ -70,7 +70,7 @@ def test_question_returns_cited_passages(app):
 
 def test_question_filters_by_organisation(app):
     app.text_input(key="fraga_text").input("Vilka forum finns för uppföljning?")
-    app.selectbox(key="fraga_org").set_value("Finspångs kommun")
+    app.selectbox(key="fraga_org").set_value(FINSPANG)
     button(app, "Sök svar").click().run()
     citations = [c.value for c in app.caption if "relevans" in c.value]
     assert citations and all("finspang" in c for c in citations)

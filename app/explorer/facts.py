@@ -142,6 +142,11 @@ def documents(chain: ChainGraph, dataset: Dataset, manifest: dict) -> list[dict]
             "uploaded": "/uploads/" in entry.origin.replace("\\", "/"),
             "added": dt.datetime.fromtimestamp(entry.added).strftime("%Y-%m-%d %H:%M"),
         })
+        if info is not None:
+            status = plan_status(chain, entry.document)
+            rows[-1].update(plan_state=status.state, plan_reason=status.reason)
+        else:
+            rows[-1].update(plan_state="read", plan_reason=None)
     return rows
 
 
@@ -339,6 +344,27 @@ def cited_provisions(dataset: Dataset) -> list[dict]:
 # --- comparison -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PlanStatus:
+    """Whether a document's plan structure was read: "read", "unread" (with the reason) or "protocol"."""
+
+    state: str
+    reason: str | None = None
+
+
+def plan_status(chain: ChainGraph, document: str) -> PlanStatus:
+    """A protocol holds decisions, not a plan; else sk:planStructureRead false is unread, with its reason."""
+    from graph.gaps import structure_read, unread_reason
+
+    info = chain.documents.get(document)
+    if info is not None and info.kind == "protokoll":
+        return PlanStatus("protocol")
+    if structure_read(chain, document):
+        return PlanStatus("read")
+    note = chain.rdf.value(URIRef(document), SK.planStructureNote)
+    return PlanStatus("unread", unread_reason(str(note) if note is not None else None))
+
+
 @dataclass
 class Item:
     """One line of a profile: its text and its evidence."""
@@ -369,6 +395,7 @@ class Profile:
     sdg_inferred: list[Item] = field(default_factory=list)
     forums: list[Item] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    plan: PlanStatus = field(default_factory=lambda: PlanStatus("read"))
 
 
 def _item(chain: ChainGraph, iri: str, label: str, key: str | None = None, extra: str | None = None) -> Item:
@@ -383,6 +410,7 @@ def profile(chain: ChainGraph, dataset: Dataset, document: str) -> Profile:
     result = Profile(
         document=document, source_file=info.source_file, title=info.title, kind=info.kind,
         organisation=_label(dataset, publisher) if publisher else None, period=info.temporal or info.date,
+        plan=plan_status(chain, document),
     )
     elements = chain.elements(document=document)
     for node in elements:

@@ -19,6 +19,7 @@ PAGES = (
     ("styrkedjan.py", "Styrkedjan", "styrkedjan", "Utforska"),
     ("luckor.py", "Luckor", "luckor", "Utforska"),
     ("jamfor.py", "Jämför", "jamfor", "Utforska"),
+    ("tidslinje.py", "Tidslinje", "tidslinje", "Utforska"),
     ("ny_i_styrgruppen.py", "Ny i styrgruppen", "ny-i-styrgruppen", "Utforska"),
     ("lagrum.py", "Lagrum", "lagrum", "Underlag"),
     ("dokument.py", "Dokument", "dokument", "Underlag"),
@@ -125,3 +126,29 @@ def organisation_picker(rows: list[dict], key: str, label: str = "Organisation",
         return Selection(None, None, all_label)
     publisher, body = split_org_key(chosen)
     return Selection(publisher, body, names[chosen].replace(INDENT, ""))
+
+
+# --- honest views: a plan whose structure was not read, a protocol -----------------------------------------
+
+UNREAD_NOTICE = ("**Planens struktur kunde inte läsas** ({reason}). Därför visas inga siffror för mål, "
+                 "strategier och aktiviteter: att de saknas här betyder inte att dokumentet saknar dem.")
+PROTOCOL_NOTICE = ("**Ett protokoll innehåller beslut, inte en plan.** Här finns inga mål, strategier "
+                   "eller aktiviteter att följa. Protokollets sammanträden, ärenden, beslut och uppdrag "
+                   "finns under **Ny i styrgruppen**.")
+UNREAD_LEAD = "planens struktur kunde inte läsas"
+
+
+def plan_notice(state: str, reason: str | None, key: str) -> bool:
+    """Say so where a document holds no readable plan (unread structure, or a protocol); return whether it
+    did. ``state`` and ``reason`` are a document row's plan_state/plan_reason (facts.PlanStatus)."""
+    if state == "unread":
+        text = (reason or UNREAD_LEAD).removeprefix(UNREAD_LEAD)
+        st.warning(UNREAD_NOTICE.format(reason=escape_markdown(text.lstrip(": ") or "okänd orsak")),
+                   icon=":material/warning:")
+        return True
+    if state == "protocol":
+        st.info(PROTOCOL_NOTICE, icon=":material/gavel:")
+        if st.button("Till Ny i styrgruppen", key=f"{key}_to_ny", icon=":material/groups:", type="tertiary"):
+            st.switch_page(page_path("ny_i_styrgruppen.py"))
+        return True
+    return False

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.explorer import data, facts
 from app.explorer.text import escape_markdown, shorten
-from app.explorer.widgets import cite, md, page_path, quote, store_ready
+from app.explorer.widgets import Selection, cite, md, organisation_picker, page_path, quote, store_ready
 
 EXAMPLES = (
     "Vem ansvarar för det systematiska kvalitetsarbetet?",
@@ -25,13 +25,13 @@ def _ask_example(text: str) -> None:
     st.session_state["fraga_go"] = True
 
 
-def _doc_ids(rows: list[dict], organisation: str, kind: str, year: str) -> frozenset[str] | None:
+def _doc_ids(rows: list[dict], organisation: Selection, kind: str, year: str) -> frozenset[str] | None:
     """The documents the filters leave (None when nothing is filtered)."""
-    if organisation == ALL and kind == ALL and year == ALL:
+    if organisation.publisher is None and kind == ALL and year == ALL:
         return None
     chosen = [
         row for row in rows
-        if (organisation == ALL or row["organisation"] == organisation)
+        if organisation.matches(row)
         and (kind == ALL or row["kind"] == kind)
         and (year == ALL or int(year) in facts.years(row))
     ]
@@ -50,7 +50,6 @@ def render() -> None:
     rows = data.documents(folder, version)
     if not store_ready(rows):
         return
-    organisations = sorted({row["organisation"] for row in rows if row["organisation"]})
     kinds = sorted({row["kind"] for row in rows})
     years = sorted({year for row in rows for year in facts.years(row)}, reverse=True)
 
@@ -58,7 +57,8 @@ def render() -> None:
         question = st.text_input("Din fråga", key="fraga_text",
                                  placeholder="Till exempel: Vem ansvarar för uppföljningen av resultaten?")
         c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
-        organisation = c1.selectbox("Kommun eller organisation", [ALL, *organisations], key="fraga_org")
+        organisation = organisation_picker(rows, "fraga_org", "Kommun eller organisation", include_all=True,
+                                           all_label=ALL, container=c1)
         kind = c2.selectbox("Dokumenttyp", [ALL, *kinds], key="fraga_kind",
                             format_func=lambda k: k if k == ALL else facts.doc_kind_sv(k))
         year = c3.selectbox("År", [ALL, *[str(y) for y in years]], key="fraga_year")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app.explorer import data, facts
 from app.explorer.text import escape_markdown, shorten
-from app.explorer.widgets import cite, md, quote, store_ready
+from app.explorer.widgets import cite, md, organisation_picker, plan_notice, quote, store_ready
 
 LIST_LIMIT = 12
 
@@ -44,15 +44,17 @@ def _column(profile: facts.Profile) -> None:
     st.markdown(f"#### {md(profile.title)}")
     st.caption(" · ".join(md(x) for x in (profile.organisation, facts.doc_kind_sv(profile.kind),
                                           profile.period, profile.source_file) if x))
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Mål", len(profile.goals))
-    m2.metric("Strategier", profile.strategies)
-    m3.metric("Aktiviteter", profile.activities)
-    _items("Mål och prioriterade områden", profile.goals, "Inga mål hittades.")
+    if not plan_notice(profile.plan.state, profile.plan.reason, f"jamfor_{profile.document}"):
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Mål", len(profile.goals))
+        m2.metric("Strategier", profile.strategies)
+        m3.metric("Aktiviteter", profile.activities)
+        _items("Mål och prioriterade områden", profile.goals, "Inga mål hittades.")
     _items("Lagrum som citeras", profile.provisions, "Hänvisar inte till någon paragraf i skollagen.")
     _items("Agenda 2030, uttryckligen", profile.sdg_explicit, "Nämner inga mål i Agenda 2030.")
     _items("Agenda 2030, beräknad koppling (poäng)", profile.sdg_inferred, "Ingen beräknad koppling.")
-    _items("Forum och hur ofta de möts", profile.forums, "Inga återkommande forum hittades.")
+    if profile.plan.state == "read":
+        _items("Forum och hur ofta de möts", profile.forums, "Inga återkommande forum hittades.")
     st.markdown("**Teman** " + (", ".join(md(t) for t in profile.themes) or ":gray[–]"))
 
 
@@ -68,9 +70,13 @@ def render() -> None:
     if not store_ready(rows):
         return
     titles = {r["document"]: f"{r['organisation'] or '–'}: {r['title']}" for r in rows}
+    selection = organisation_picker(rows, "jamfor_org", include_all=True)
+    offered = [r["document"] for r in rows if selection.matches(r)]
     if "jamfor_docs" not in st.session_state:
         st.session_state["jamfor_docs"] = _default_pair(rows)
-    chosen = st.multiselect("Dokument att jämföra", list(titles), key="jamfor_docs", format_func=titles.get,
+    if any(d not in offered for d in st.session_state["jamfor_docs"]):
+        st.session_state["jamfor_docs"] = [d for d in st.session_state["jamfor_docs"] if d in offered]
+    chosen = st.multiselect("Dokument att jämföra", offered, key="jamfor_docs", format_func=titles.get,
                             max_selections=4)
     if len(chosen) < 2:
         st.info("Välj minst två dokument.")

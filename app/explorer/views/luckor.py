@@ -9,14 +9,14 @@ import streamlit as st
 
 from app.explorer import data, facts
 from app.explorer.text import shorten
-from app.explorer.widgets import evidence, md, store_ready
+from app.explorer.widgets import evidence, md, organisation_picker, store_ready
 
 COLUMNS = ["Allvar", "Typ", "Dokument", "Brist", "Sidor", "Belägg"]
 SEVERITY_ICON = {"high": ":red[:material/error:]", "medium": ":orange[:material/warning:]",
                  "low": ":blue[:material/info:]"}
 DETAIL_LIMIT = 30
-UNREAD_HEADING = ("Planens struktur kunde inte läsas i dessa dokument, så inga luckor i planen beräknas för "
-                  "dem (mål, aktiviteter, ansvar, tidpunkter, skollagens krav):")
+UNREAD_HEADING = ("Planens struktur kunde inte läsas i dessa dokument, så inga luckor visas för dem (mål, "
+                  "aktiviteter, ansvar, tidpunkter, skollagens krav):")
 
 
 def to_csv(rows: list[dict]) -> bytes:
@@ -27,6 +27,15 @@ def to_csv(rows: list[dict]) -> bytes:
     for row in rows:
         writer.writerow([row[c] for c in COLUMNS] + [row["node"] or "", row["document"]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def unread_list(rows: list[dict], unread: list[dict]) -> list[dict]:
+    """The documents whose plan structure was not read (gaps are shown only from the others), with reasons:
+    graph.gaps' list, and any other unread document (a memo, a scorecard) whose gaps are withheld here."""
+    listed = {u["source_file"] for u in unread}
+    extra = [{"document": r["document"], "source_file": r["source_file"], "reason": r["plan_reason"] or ""}
+             for r in rows if r["plan_state"] == "unread" and r["source_file"] not in listed]
+    return sorted([*unread, *extra], key=lambda u: u["source_file"])
 
 
 def show_unread(unread: list[dict]) -> None:
@@ -46,11 +55,16 @@ def render() -> None:
     rows = data.documents(folder, version)
     if not store_ready(rows):
         return
-    gaps = data.gaps(folder, version)
-    unread = data.unread(folder, version)
+    unread_docs = {r["source_file"] for r in rows if r["plan_state"] == "unread"}
+    gaps = [g for g in data.gaps(folder, version) if g["Dokument"] not in unread_docs]
+    unread = unread_list(rows, data.unread(folder, version))
     names = facts.labels()
-    files = sorted({g["Dokument"] for g in gaps} | {r["source_file"] for r in rows})
+    selection = organisation_picker(rows, "luckor_org", include_all=True)
+    in_org = {r["source_file"] for r in rows if selection.matches(r)}
+    files = sorted(({g["Dokument"] for g in gaps} | {r["source_file"] for r in rows}) & in_org)
     titles = {r["source_file"]: f"{r['organisation'] or ''}: {r['title']}".strip(": ") for r in rows}
+    if any(f not in files for f in st.session_state.get("luckor_docs", [])):
+        st.session_state["luckor_docs"] = [f for f in st.session_state["luckor_docs"] if f in files]
     c1, c2, c3 = st.columns([3, 2, 3])
     chosen_docs = c1.multiselect("Dokument", files, key="luckor_docs", format_func=lambda f: titles.get(f, f),
                                  placeholder="Alla dokument")
@@ -62,7 +76,7 @@ def render() -> None:
                                   placeholder="Alla typer")
     shown = [
         g for g in gaps
-        if (not chosen_docs or g["Dokument"] in chosen_docs)
+        if g["Dokument"] in in_org and (not chosen_docs or g["Dokument"] in chosen_docs)
         and (not severities or g["severity"] in severities)
         and (not chosen_kinds or g["kind"] in chosen_kinds)
     ]
@@ -71,7 +85,8 @@ def render() -> None:
     for column, level in zip((m2, m3, m4), ("high", "medium", "low"), strict=True):
         count = sum(1 for g in shown if g["severity"] == level)
         column.metric(f"Allvar: {names['severity'][level].lower()}", count)
-    unread_shown = [u for u in unread if not chosen_docs or u["source_file"] in chosen_docs]
+    unread_shown = [u for u in unread if u["source_file"] in in_org
+                    and (not chosen_docs or u["source_file"] in chosen_docs)]
     if unread_shown:
         show_unread(unread_shown)
     if not shown:

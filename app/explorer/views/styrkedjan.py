@@ -7,7 +7,7 @@ import streamlit as st
 from app.explorer import data, facts
 from app.explorer.chart import trace_dot
 from app.explorer.text import shorten
-from app.explorer.widgets import evidence, md, store_ready
+from app.explorer.widgets import evidence, md, organisation_picker, plan_notice, store_ready
 
 WHOLE = "__document__"
 TYPE_FILTER = {
@@ -41,29 +41,32 @@ def render() -> None:
     rows = data.documents(folder, version)
     if not store_ready(rows):
         return
-    organisations = facts.organisations(rows)
     wanted_doc = st.session_state.pop("kedja_document", None)
     wanted_node = st.session_state.pop("kedja_node", None)
     if wanted_doc:
         row = next((r for r in rows if r["document"] == wanted_doc), None)
         if row:
-            st.session_state["kedja_org"] = row["publisher"] or row["document"]
+            st.session_state["kedja_org"] = facts.org_key(row)
             st.session_state["kedja_doc"] = wanted_doc
             st.session_state["kedja_type"] = "Alla"
     c1, c2 = st.columns(2)
-    org_keys = list(organisations)
-    if st.session_state.get("kedja_org") not in org_keys:
-        st.session_state.pop("kedja_org", None)
-    organisation = c1.selectbox("Organisation", org_keys, key="kedja_org", format_func=organisations.get)
-    docs = [r for r in rows if (r["publisher"] or r["document"]) == organisation]
+    selection = organisation_picker(rows, "kedja_org", container=c1)
+    docs = [r for r in rows if selection.matches(r)]
     doc_keys = [r["document"] for r in docs]
     if st.session_state.get("kedja_doc") not in doc_keys:
         st.session_state.pop("kedja_doc", None)
     titles = {r["document"]: f"{r['title']} ({r['source_file']})" for r in docs}
     document = c2.selectbox("Dokument", doc_keys, key="kedja_doc", format_func=titles.get)
 
+    row = next((r for r in docs if r["document"] == document), None)
+    if row is not None and row["plan_state"] == "protocol":
+        plan_notice("protocol", None, "kedja")
+        return
     projection = data.chain(folder, version)
     choices = facts.chain_choices(projection, document)
+    unread = row is not None and plan_notice(row["plan_state"], row["plan_reason"], "kedja")
+    if unread and not choices:
+        return
     c3, c4 = st.columns([1, 3])
     kind = c3.selectbox("Visa", list(TYPE_FILTER), key="kedja_type")
     allowed = TYPE_FILTER[kind]
