@@ -28,7 +28,8 @@ API (stable; graph/rdf.py maps it to RDF)::
 ``PlanExtraction.actors`` (:class:`Actors`) lists the roles, organisations (bodies included) and people named
 in the document as ``(label as written, block index)``, first mention first.
 
-The rules read Swedish plan conventions, not any one document's wording (see ``extract`` for the order):
+The rules read Swedish plan conventions, not any one document's wording (``extract`` names the modules in
+order, ``sections`` the order of the rules):
 "Syfte:/Mål:/Åtgärder:" units, activity | ansvar | klart tables (combined "Ansvar/Klart" cells split by
 ``ingest.dates.split_owner_deadline``; "Utvecklingsområde"/"Mål" columns give what a row serves), numbered
 goal lines ("Mål 1.") and references to them by number ("Åtgärder för mål 1"), label paragraphs ("Mål:",

@@ -2,7 +2,7 @@
 gathers at a stated frequency ("Förvaltningens ledningsgrupp träffas varje vecka", "Kvalitetsdialoger med
 nämnden hålls två gånger per termin", "pedagogiska samtal en gång i månaden").
 
-Pure functions of a sentence (word lists in cues.toml [meeting] and frequencies.toml); graph.plan.extract
+Pure functions of a sentence (word lists in cues.toml [meeting] and frequencies.toml); graph.plan.forum_rules
 calls :func:`sentence_forum` for every sentence outside the sections it has already read.
 """
 
