@@ -30,8 +30,8 @@ _LOWER = "a-zåäöéüëáàçñøæ"
 # What may follow a label: a colon, the end, a line break, or a capitalised word, number or bullet glyph
 # ("•", "▪", and the Symbol-font bullet U+F0B7 that PDF conversions keep).
 _FOLLOW = rf"(?=\s*:|\s*$|\s+[\"”«({_UPPER}0-9•▪●◦‣·\uf0a7\uf0b7–-]|\s*\n)"
-# The words of a name: "Anna", "Lind-Ek", "O'Neil".
-_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)?"
+# The words of a name: "Anna", "Lind-Ek", "O'Neil", "AnneMarie".
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:[-'][{_UPPER}][{_LOWER}]+)?"
 _PARTY = rf"\((?P<party>[{_UPPER}][{_UPPER}{_LOWER}]{{0,4}})\)"
 _TIME = r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?![\d])"
 _TIME_PLAIN = r"(?<![\d.:])(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d])"
@@ -160,6 +160,7 @@ _ITEM_KINDS = (
 _HEAD_KINDS = (
     "jav",
     "members",
+    "serving",
     "substitutes",
     "officials",
     "adjusters",
@@ -182,9 +183,17 @@ def _label_form(label: str) -> str:
     return f"{as_written}|{capitals}"
 
 
-def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
+def _label_pattern(labels: Iterable[str], qualifiers: Iterable[str] = ()) -> re.Pattern[str]:
     forms = "|".join(_label_form(label) for label in sorted(set(labels), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?P<label>{forms})(?![\w-]){_FOLLOW}")
+    quals = "|".join(re.escape(q).replace(r"\ ", r"\s+") for q in sorted(set(qualifiers), key=len)[::-1])
+    qualified = rf"(?:\s+(?P<qual>{quals}))?" if quals else ""
+    return re.compile(rf"(?<![\w-])(?P<label>{forms})(?![\w-]){qualified}{_FOLLOW}")
+
+
+def _label_end(match: re.Match[str]) -> int:
+    """Where a label ends, with its qualifier ("Beslutande på länk")."""
+    qual = match.groupdict().get("qual")
+    return match.end("qual") if qual else match.end("label")
 
 
 @lru_cache(maxsize=1)
@@ -212,7 +221,9 @@ def _lexicon() -> _Lexicon:
     name_run = re.compile(rf"(?<![\w-]){_NAME_WORD}(?:\s+(?:(?:{particle})\s+)?{_NAME_WORD}){{1,3}}(?![\w-])")
     return _Lexicon(
         item_labels=_label_pattern(w for k in _ITEM_KINDS for w in labels[k]),
-        head_labels=_label_pattern(w for k in _HEAD_KINDS for w in labels[k]),
+        head_labels=_label_pattern(
+            (w for k in _HEAD_KINDS for w in labels[k]), data.get("label_qualifiers", {}).get("after", ())
+        ),
         kinds=kinds,
         decision_heading=decision_heading,
         body_stem=re.compile(rf"(?:{stems})", re.IGNORECASE),
@@ -310,11 +321,11 @@ def _split_block(index: int, block: Block, pattern: re.Pattern[str], item: bool)
     cuts: list[tuple[int, int, str, str, str | None]] = []  # start, end of label, kind, label, body
     for match in pattern.finditer(text):
         start = match.start("label")
-        colon = text[match.end("label") :].lstrip(" ").startswith(":")
+        colon = text[_label_end(match) :].lstrip(" ").startswith(":")
         if not _boundary_ok(text, start) and not colon:
             continue  # "Justerare: Lina Kask Jäv: Olle Berg": a label with a colon stands anywhere
         label = re.sub(r"\s+", " ", match.group("label"))
-        cuts.append((start, match.end("label"), lex.kinds.get(label.casefold(), "other"), label, None))
+        cuts.append((start, _label_end(match), lex.kinds.get(label.casefold(), "other"), label, None))
     if item:
         for start in [m.start() for m in re.finditer(rf"(?<!\S)[{_UPPER}]", text)]:
             before = text[:start].split()
@@ -513,7 +524,7 @@ def find_names(text: str) -> list[_Name]:
         name = " ".join(words)
         end = _name_end(text, start, words)
         party = None
-        after = re.match(rf"\s*{_PARTY}", text[end:])
+        after = re.match(rf",?\s*{_PARTY}", text[end:])
         if after and (after.group("party").upper() in lex.parties or after.group("party").isupper()):
             party = after.group("party")
             if party.upper() in lex.parties:
@@ -552,7 +563,7 @@ _REPLACED = re.compile(r"(?:\bför|i\s+stället\s+för|istället\s+för|ersätte
 
 def _belongs_to_previous(between: str) -> bool:
     stripped = between.lstrip(" ")
-    return not stripped or stripped[0] in ",–-\t;" or stripped[0].islower()
+    return not stripped or stripped[0] in ",–-\t;" or stripped[0].islower() or stripped[0].isdigit()
 
 
 def parse_people(text: str, default_role: str | None, block: int | None = None) -> list[Participant]:
@@ -606,6 +617,7 @@ def parse_people(text: str, default_role: str | None, block: int | None = None) 
 def _head_people(kind: str | None) -> str | None:
     return {
         "members": "ledamot",
+        "serving": "tjänstgörande ersättare",
         "substitutes": "ersättare",
         "officials": "tjänsteperson",
         "adjusters": "justerare",
@@ -724,7 +736,7 @@ class _Head:
     jav: list[tuple[str, str]] = field(default_factory=list)  # (name, paragraph number)
 
 
-_PEOPLE_SECTIONS = ("members", "substitutes", "officials", "adjusters")
+_PEOPLE_SECTIONS = ("members", "serving", "substitutes", "officials", "adjusters")
 
 
 def _read_head(segments: list[_Segment]) -> _Head:
@@ -746,6 +758,12 @@ def _read_head(segments: list[_Segment]) -> _Head:
         bucket.setdefault(section or "", []).append(segment)
         order.append((section, segment))
     head.text = "\n".join(s.text for _, s in order if _ in (None, ""))
+    stacks = _stacks(order)
+    for first, last in stacks:
+        kind, values = order[first][0], order[last][1]
+        if kind in ("place", "place_time") and values.text:
+            line = values.text.split("\n", 1)[0]  # the first value is the first label's: "Plats och tid"
+            bucket.setdefault(kind, []).append(_Segment(values.block, values.start, values.end, line, None))
     for kind in ("date", "place_time"):
         for segment in bucket.get(kind, []):
             head.date = head.date or _first_date(segment.text)
@@ -771,12 +789,123 @@ def _read_head(segments: list[_Segment]) -> _Head:
                 number = re.search(r"§\s*(\d{1,4})", segment.text[name.end : name.end + 20])
                 if number:
                     head.jav.append((name.name, number.group(1)))
+    in_stack = {position for first, last in stacks for position in range(first, last + 1)}
+    for first, last in stacks:
+        kinds = [kind or "" for kind, _ in order[first : last + 1]]
+        head.people += _stacked_people(order[last][1].text, kinds, order[last][1].block)
+    for kind, text, parts in _people_runs([entry for i, entry in enumerate(order) if i not in in_stack]):
         default = _head_people(kind)
         if default is not None:
-            head.people += parse_people(segment.text, default, segment.block)
+            found = parse_people(text, default, parts[0].block)
         else:  # elsewhere in the head only a person with a written role counts ("Ordförande: Helena Hed")
-            head.people += [p for p in parse_people(segment.text, None, segment.block) if p.role]
+            found = [p for p in parse_people(text, None, parts[0].block) if p.role]
+        for person in found:  # the block that holds the name, of the lines joined
+            last = person.name.split()[-1]
+            person.block = next((s.block for s in parts if last in s.text), parts[0].block)
+        head.people += [_politician_among_others(p) for p in found]
     return head
+
+
+_OTHER_PRESENT = "övrig närvarande"
+
+
+def _politician_among_others(person: Participant) -> Participant:
+    """A person with a party listed among "Övriga närvarande" is no official: an other present (a substitute
+    who does not serve, a councillor)."""
+    if person.role == "tjänsteperson" and person.party:
+        person.role = _OTHER_PRESENT
+    return person
+
+
+_LIST_COMMAS = 2
+
+
+def _people_runs(order: list[tuple[str | None, _Segment]]) -> list[tuple[str | None, str, list[_Segment]]]:
+    """The head's parts as (section, text, block). A comma-separated list broken over lines ("Per Gunnar" /
+    "Rosengren, …") and a signature block ("Ordförande" / "Anna Lind") are joined into one text."""
+    runs: list[tuple[str | None, str, list[_Segment]]] = []
+    for kind, segment in order:
+        lists = kind in ("members", "serving", "substitutes", "officials", "signatures")
+        if runs and segment.kind is None and runs[-1][0] == kind and lists:
+            previous = runs[-1][1]
+            joined = kind == "signatures" or (
+                previous.count(",") >= _LIST_COMMAS and not previous.rstrip().endswith((".", "!", "?"))
+            )
+            if joined:
+                runs[-1] = (kind, f"{previous} {segment.text}", [*runs[-1][2], segment])
+                continue
+        runs.append((kind, segment.text, [segment]))
+    return runs
+
+
+_STACK_LABELS = 3
+_STACK_PEOPLE = 2
+
+
+def _stacks(order: list[tuple[str | None, _Segment]]) -> list[tuple[int, int]]:
+    """Labels stacked over their values (a label column set apart from its value column): three or more
+    labels in a row with no names under them, two of them people lists, and every value under the last.
+    Returns (first, last) positions in ``order``."""
+    stacks: list[tuple[int, int]] = []
+    start: int | None = None
+    for position, (_kind, segment) in enumerate(order):
+        if segment.kind is None:
+            start = None
+            continue
+        if start is None:
+            start = position
+        if find_names(segment.text):
+            kinds = [k for k, _ in order[start : position + 1]]
+            people = sum(1 for k in kinds if k in _PEOPLE_SECTIONS)
+            if len(kinds) >= _STACK_LABELS and people >= _STACK_PEOPLE:
+                stacks.append((start, position))
+            start = None
+    return stacks
+
+
+_KIND_ROLE = {
+    "members": "ledamot",
+    "serving": "tjänstgörande ersättare",
+    "substitutes": "ersättare",
+    "officials": _OTHER_PRESENT,
+    "adjusters": "justerare",
+}
+
+
+def _stacked_people(text: str, kinds: list[str], block: int) -> list[Participant]:
+    """People under stacked labels: a role written beside a name wins; an official is known by a title; the
+    politicians (with a party) are given the stacked people lists in order. Each list is ordered by party
+    like the others, so a list ends where its first party comes back after other parties, or where a name
+    already read comes again (a justerare under "Utses att justera")."""
+    lists: list[str] = []
+    for kind in kinds:
+        if kind in _KIND_ROLE and (not lists or lists[-1] != kind):
+            lists.append(kind)
+    if not lists:
+        return []
+    current = 0
+    first_party: str | None = None
+    last_party: str | None = None
+    seen: set[str] = set()
+    people: list[Participant] = []
+    for line in text.split("\n"):
+        for person in parse_people(line, "", block):
+            if person.party:
+                party = person.party.upper()
+                restart = first_party is not None and party == first_party and last_party != first_party
+                if (person.name in seen or restart) and current + 1 < len(lists):
+                    current += 1
+                    first_party = None
+                first_party = first_party or party
+                last_party = party
+                person.role = person.role or _KIND_ROLE[lists[current]]
+            elif not person.role:
+                if not person.title:
+                    continue  # a bare name among the values: a signature, not a list
+                person.role = "tjänsteperson"
+            seen.add(person.name)
+            people.append(person)
+    return people
 
 
 def _merge_people(people: list[Participant]) -> list[Participant]:
@@ -789,6 +918,8 @@ def _merge_people(people: list[Participant]) -> list[Participant]:
     for person in people:
         roles = {p.role for p in by_name[person.name]}
         if person.role == "ledamot" and roles & {"ordförande", "vice ordförande"}:
+            continue
+        if person.role == "tjänsteperson" and "sekreterare" in roles:
             continue
         if (person.name, person.role) in seen:
             continue
@@ -1179,6 +1310,7 @@ class _Walk:
     pending_dnr: str | None = None
     running: set[str] = field(default_factory=set)  # short head lines: repeated later, they are page headers
     attachment: bool = False  # inside an attachment (bilaga) after the items
+    columns: list[str | None] | None = None  # a head table's people columns ("BESLUTANDE | ERSÄTTARE")
     last_page: int | None = None
 
     def highest(self) -> int:
@@ -1235,6 +1367,10 @@ def _add_content(
     lex = _lexicon()
     index = logical[position][0]
     if walk.current is None:
+        columns = _head_columns(walk, index, block, sub)
+        if columns is not None:
+            walk.head_segments += columns
+            return
         walk.head_segments += _split_block(index, sub, lex.head_labels, item=False)
         if len(sub.text.split()) <= _RUNNING_HEADER_WORDS:
             walk.running.add(_norm(sub.text))
@@ -1269,6 +1405,44 @@ def _add_content(
     if _norm(sub.text) in walk.running:
         return  # the protocol's page header repeated on a later page
     _add_to_item(state, _split_block(index, sub, lex.item_labels, item=True))
+
+
+def _people_label_kind(text: str) -> str | None:
+    """The people kind of a cell that is nothing but a label ("BESLUTANDE", "Ersättare:"), else None."""
+    match = _lexicon().head_labels.fullmatch(unmark(text).strip().rstrip(":").strip())
+    if not match:
+        return None
+    kind = _lexicon().kinds.get(re.sub(r"\s+", " ", match.group("label")).casefold())
+    return kind if kind in _PEOPLE_SECTIONS else None
+
+
+def _head_columns(walk: _Walk, index: int, block: Block, sub: Block) -> list[_Segment] | None:
+    """A head table whose header row names a people list per column ("BESLUTANDE | ERSÄTTARE"): each cell of
+    the rows below goes to its column's list. Names that run on below the table, outside it, continue the
+    first column (a table of two lists ends with the shorter; the members' list, every seat filled, is the
+    longer). Returns the segments, or None when the block is not such a table."""
+    if block.kind is not BlockKind.TABLE_ROW or sub is not block:
+        walk.columns = None
+        return None
+    cells = block.text.split("\t")
+    kinds = [_people_label_kind(cell) if cell.strip() else None for cell in cells]
+    filled = [kind for kind, cell in zip(kinds, cells, strict=True) if cell.strip()]
+    if len(cells) >= 2 and len(filled) >= 2 and all(filled):
+        walk.columns = kinds
+        first = next(kind for kind in kinds if kind)
+        return [_Segment(index, block.char_start, block.char_end, "", first, first)]
+    if walk.columns is None or len(cells) != len(walk.columns):
+        walk.columns = None
+        return None
+    segments: list[_Segment] = []
+    offset = block.char_start
+    for kind, cell in zip(walk.columns, cells, strict=True):
+        if kind and cell.strip():
+            segments.append(_Segment(index, offset, offset + len(cell), cell.strip(), kind, kind))
+        offset += len(cell) + 1
+    first = next(kind for kind in walk.columns if kind)
+    segments.append(_Segment(index, block.char_end, block.char_end, "", first, first))  # the run-on list
+    return segments
 
 
 def _pieces(block: Block) -> list[tuple[Block, bool]]:

@@ -193,6 +193,9 @@ def test_protocol_forms(case):
             assert getattr(meeting, key) == _none(case[key]), key
     assert meeting.quoted == case.get("quoted", False)
     assert [item.number for item in meeting.items] == [item["number"] for item in case["items"]]
+    if "participants" in case:
+        found = [[p.name, p.role, p.party or ""] for p in meeting.participants]
+        assert found == case["participants"]
     for item, expected in zip(meeting.items, case["items"], strict=True):
         for key, value in expected.items():
             if key == "commissions":
