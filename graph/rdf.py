@@ -207,6 +207,14 @@ class DocumentGraphBuilder:
                 return None
         return index
 
+    def passage_within(self, offset: int) -> int | None:
+        """The passage whose text holds an offset, else the first passage after it, else None."""
+        i = bisect_right(self._passage_starts, offset) - 1
+        if i >= 0 and self.passages[i].char_start <= offset < self.passages[i].char_end:
+            return i
+        index = bisect_right(self._passage_starts, offset)
+        return index if index < len(self.passages) else None
+
     def add_sdg_mentions(self) -> None:
         """Explicit Agenda 2030 mentions: dcterms:references passage -> goal, target or agenda."""
         from graph.sdg import find_sdg_mentions_in_document
@@ -256,7 +264,7 @@ class DocumentGraphBuilder:
                 g.add((item_node, SK.inDocument, self.iri))
                 g.add((item_node, SK.paragraphNumber, Literal(item.number)))
                 g.add((node, SK.hasItem, item_node))
-                self._derived(item_node, item.char_start)
+                self._derived(item_node, item.char_start, within=True)
                 if item.dnr:
                     g.add((item_node, DCTERMS.identifier, Literal(item.dnr)))
                 if item.title:
@@ -280,7 +288,7 @@ class DocumentGraphBuilder:
                     if commission.due_date:
                         g.add((task, SK.dueDate, Literal(commission.due_date, datatype=XSD.date)))
                     g.add((item_node, SK.commission, task))
-                    self._derived(task, commission.char_start)
+                    self._derived(task, commission.char_start, within=True)
 
     def _body(self, name: str) -> URIRef:
         """The node of a body (nämnd, utskott) of the document's organisation."""
@@ -292,9 +300,11 @@ class DocumentGraphBuilder:
             self.graph.add((body, ORG.unitOf, self.organisation))
         return body
 
-    def _derived(self, node: URIRef, offset: int) -> None:
-        """prov:wasDerivedFrom the passage that holds (or follows) an offset."""
-        index = self.evidence_passage(offset)
+    def _derived(self, node: URIRef, offset: int, within: bool = False) -> None:
+        """prov:wasDerivedFrom the passage that holds (or follows) an offset. ``within``: only a passage whose
+        text holds the offset, else the next one (an agenda item's heading is in no passage: its page is the
+        page of its own text, not of the item before it)."""
+        index = self.passage_within(offset) if within else self.evidence_passage(offset)
         if index is not None:
             self.graph.add((node, PROV.wasDerivedFrom, self.passage_iris[index]))
 
