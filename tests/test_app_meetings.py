@@ -1,6 +1,6 @@
 """A body's protocols (app.explorer.meetings) and Ny i styrgruppen over them.
 
-Three constructed protocols of one nämnd (tests/fixtures/meetings/: two Markdown, one text) with a närvarolista
+Three constructed protocols of one nämnd (tests/fixtures/meetings/: two Markdown, one text), a närvarolista
 of roles and parties, decisions with § and diarienummer, and four commissions: one whose date has passed, one
 due in 2031, one without a date reported on by a later item with the same diarienummer, and one without a date
 and not reported on.

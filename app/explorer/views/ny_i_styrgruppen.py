@@ -198,8 +198,9 @@ def _decisions(year: meetings.BodyYear) -> None:
 
 def _commission_line(commission: meetings.Commission) -> str:
     """One commission as escaped Markdown: the task, to whom, by when, its item, status and source."""
-    item = " ".join(x for x in (commission.number and f"§ {commission.number}", commission.dnr and
-                                f"Dnr {commission.dnr}", commission.meeting_date) if x)
+    item = " · ".join(x for x in (commission.number and f"§ {commission.number}", commission.dnr and
+                                  f"Dnr {commission.dnr}", commission.meeting_date and
+                                  f"beslutat {commission.meeting_date}") if x)
     to = md(f"till {commission.assignee or 'okänd'}" + (f", senast {commission.deadline}"
                                                         if commission.deadline else ""))
     return (f"- **{md(shorten(commission.task, 200))}** — {to}  \n"
