@@ -314,7 +314,8 @@ def render_history(history: History) -> str:
             note = "" if version.structure_read else "  [planens struktur kunde inte läsas]"
             lines.append(f"  {when}: {version.title} ({version.source_file}){note}")
     for change in history.changes:
-        lines.append(f"\n{change.before.title} → {change.after.title}")
+        lines.append(f"\n{change.before.title} ({change.before.source_file}) → "
+                     f"{change.after.title} ({change.after.source_file})")
         if not change.compared:
             lines.append("  Planens struktur kunde inte läsas i en av versionerna: inget jämfört.")
             continue

@@ -112,3 +112,13 @@ def test_text_output_names_each_kind_of_change():
     text = render_history(history_for(graph(), "Ekby", embed, CALIBRATION))
     assert "Kvar (1):" in text and "Omformulerat (1):" in text
     assert "+ Nya lokaler byggs (s. 3)" in text and "- Skolan samverkar med hemmen (s. 3)" in text
+
+
+def test_the_view_names_versions_that_share_a_period_by_file():
+    from app.explorer.views.tidslinje import version_labels
+
+    versions = [{"document": "d1", "period": "2017-2019", "source_file": "a.pdf"},
+                {"document": "d2", "period": "2017-2019", "source_file": "b.pdf"},
+                {"document": "d3", "period": None, "date": "2020-02-01", "source_file": "c.pdf"}]
+    assert version_labels(versions) == {
+        "d1": "2017-2019 (a.pdf)", "d2": "2017-2019 (b.pdf)", "d3": "2020-02-01"}

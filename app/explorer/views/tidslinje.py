@@ -38,6 +38,15 @@ def _when(item: dict) -> str:
     return item.get("period") or item.get("date") or "okänd tid"
 
 
+def version_labels(versions: list[dict]) -> dict[str, str]:
+    """A short name per version: its period, with the file name where two versions share a period."""
+    counts: dict[str, int] = {}
+    for item in versions:
+        counts[_when(item)] = counts.get(_when(item), 0) + 1
+    return {item["document"]: _when(item) + (f" ({item['source_file']})" if counts[_when(item)] > 1 else "")
+            for item in versions}
+
+
 def _versions(result: dict) -> None:
     by_series: dict[str, list[dict]] = {}
     for item in result["versions"]:
@@ -81,7 +90,7 @@ def _change(change: dict, titles: dict[str, str]) -> None:
             with left:
                 _element(pair["before"], change["from_file"])
             with right:
-                _element(pair["after"], change["to_file"], extra=f"likhet {pair['score']:.2f}")
+                _element(pair["after"], change["to_file"], extra=f"likhet {pair['score']:.3f}")
     sides = (("Nytt", added, change["to_file"]), ("Borttaget", dropped, change["from_file"]))
     for title, items, source in sides:
         if items:
@@ -126,7 +135,7 @@ def render() -> None:
     st.caption(f"Omformulerat = samma mål med annan lydelse: likhet minst {result['threshold']:.3f} "
                "(kalibrerad på konstruerade exempel).")
     _versions(result)
-    titles = {v["document"]: f"{_when(v)}" for v in result["versions"]}
+    titles = version_labels(result["versions"])
     st.subheader("Förändringar")
     for change in result["changes"]:
         with st.container(border=True):
