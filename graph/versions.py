@@ -138,14 +138,16 @@ def versions_of(chain: ChainGraph) -> list[Version]:
 
 
 def group_series(versions: list[Version]) -> list[Series]:
-    """Group versions into series (same publisher, body and kind, titles of one plan); longest first."""
+    """Group versions into series (same publisher and kind, titles of one plan, the same body where both
+    name one: a version whose body was not read joins the others); longest first."""
     groups: list[Series] = []
     for version in sorted(versions, key=version_key):
         for series in groups:
             first = series.versions[0]
-            same_owner = (first.publisher, first.body_iri, first.kind) == (
-                version.publisher, version.body_iri, version.kind)
-            if same_owner and same_plan(first.title, version.title):
+            same_owner = (first.publisher, first.kind) == (version.publisher, version.kind)
+            bodies = {v.body_iri for v in series.versions} - {None}
+            same_body = version.body_iri is None or not bodies or version.body_iri in bodies
+            if same_owner and same_body and same_plan(first.title, version.title):
                 series.versions.append(version)
                 break
         else:

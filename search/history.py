@@ -292,6 +292,7 @@ def history_json(history: History) -> dict:
     """`styrkedja history --json`."""
     return {
         "organisation": history.organisation,
+        "organisations": sorted({s.organisation for s in history.series if s.organisation}),
         "query": history.query,
         "versions": [version_json(v, s) for s in history.series for v in s.versions],
         "changes": [change_json(c) for c in history.changes],

@@ -74,3 +74,12 @@ def test_series_group_and_order_versions():
 ])
 def test_organisation_by_name_kommunkod_or_body(query, expected):
     assert matches_organisation(version("a.md", "Styrkort 2021", "2021"), query) is expected
+
+
+def test_a_version_without_a_body_joins_its_plan():
+    found = group_series([
+        version("a.md", "Styrkort Grundskola 2021", "2021"),
+        version("b.md", "Styrkort Grundskola 2022", "2022", body=None),
+        version("c.md", "Styrkort Grundskola 2023", "2023"),
+    ])
+    assert [[v.source_file for v in s.versions] for s in found] == [["a.md", "b.md", "c.md"]]
