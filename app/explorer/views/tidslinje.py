@@ -23,7 +23,10 @@ def history(folder: str, version: str, publisher: str | None, body: str | None) 
     from search.model import embed_queries
 
     chain = data.chain(folder, version)
-    return history_json(build_history(chain, series_of(chain, publisher, body), embed_queries))
+    series = series_of(chain, publisher, body)
+    if not series and publisher:  # a document without a publisher stands for itself in the picker
+        series = [s for s in series_of(chain) if any(v.document == publisher for v in s.versions)]
+    return history_json(build_history(chain, series, embed_queries))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
