@@ -1,4 +1,4 @@
-"""The organisation picker (app/explorer/widgets.organisation_picker): organisations with their bodies under them.
+"""The organisation picker (app/explorer/widgets.organisation_picker): organisations, their bodies under them.
 
 The tree is a pure function of the document rows (facts.organisation_tree); the widget is driven by AppTest.
 """
@@ -37,10 +37,10 @@ def test_tree_lists_organisations_by_name_with_their_bodies_under_them():
     tree = facts.organisation_tree(ROWS)
     assert [(o.label, o.depth) for o in tree] == [
         ("Bergby kommun", 0),
-        ("Utan utgivare", 0),  # no publisher: the document stands alone, under its title
         ("Ålsta kommun", 0),
         ("Kommunstyrelsens arbetsutskott", 1),
         ("Utbildningsnämnden", 1),
+        ("Organisation okänd", 0),  # no publisher: last, never under a title (a title may be page furniture)
     ]  # the organisation as its own issuer is not listed again as a body
 
 
@@ -49,6 +49,7 @@ def test_tree_lists_organisations_by_name_with_their_bodies_under_them():
     (ORG_A, None, {"1", "2", "3", "5"}),  # an organisation means all its bodies
     (ORG_A, BODY_1, {"2", "3"}),
     (ORG_B, BODY_1, set()),
+    (facts.UNKNOWN_ORG, None, {"6"}),
 ])
 def test_selection_filters_rows(publisher, body, expected):
     chosen = {r["document"].rsplit("/", 1)[-1] for r in ROWS if facts.in_selection(r, publisher, body)}
@@ -80,8 +81,8 @@ def _run(include_all: bool) -> AppTest:
 def test_picker_shows_bodies_indented_and_returns_the_choice():
     at = _run(include_all=False)
     options = at.selectbox(key="picker").options
-    assert options[2] == "Ålsta kommun"
-    assert options[3].endswith("└\u00a0Kommunstyrelsens arbetsutskott") and options[3].startswith("\u00a0")
+    assert options[1] == "Ålsta kommun"
+    assert options[2].endswith("└\u00a0Kommunstyrelsens arbetsutskott") and options[2].startswith("\u00a0")
     at.selectbox(key="picker").set_value(ORG_A + facts.BODY_SEPARATOR + BODY_1).run()
     assert f"publisher={ORG_A} body={BODY_1} label=Kommunstyrelsens arbetsutskott" in at.markdown[0].value
     at.selectbox(key="picker").set_value(ORG_A).run()

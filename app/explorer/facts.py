@@ -173,14 +173,25 @@ class OrgOption:
 BODY_SEPARATOR = "\n"  # never inside an IRI
 
 
+UNKNOWN_ORG = "urn:styrkedja:organisation-okand"  # the picker's key of documents that name no organisation
+UNKNOWN_ORG_LABEL = "Organisation okänd"
+
+
 def org_key(row: dict) -> str:
-    """The picker's key of a document row's organisation: its publisher IRI, else the document IRI."""
-    return row["publisher"] or row["document"]
+    """The picker's key of a document row's organisation: its publisher IRI, else UNKNOWN_ORG."""
+    return row["publisher"] or UNKNOWN_ORG
 
 
 def organisation_tree(rows: list[dict]) -> list[OrgOption]:
-    """Organisations by name, each followed by the bodies that issued its documents (by name)."""
-    names = organisations(rows)
+    """Organisations by name, each followed by the bodies that issued its documents (by name); documents
+    that name no organisation come last, under "Organisation okänd" (never under a title of theirs)."""
+    names: dict[str, str] = {}
+    for row in rows:
+        if row["publisher"]:
+            names.setdefault(row["publisher"], row["organisation"] or row["publisher"])
+    names = dict(sorted(names.items(), key=lambda item: item[1]))
+    if any(not row["publisher"] for row in rows):
+        names[UNKNOWN_ORG] = UNKNOWN_ORG_LABEL
     bodies: dict[str, dict[str, str]] = {}
     for row in rows:
         if row.get("body_iri"):
