@@ -6,7 +6,8 @@ visions of the two are matched one to one:
 - **kept**: the same text after normalisation (case, whitespace, list markers, end punctuation);
 - **reworded**: the rest are matched by meaning — their labels embedded with multilingual-e5-small
   (symmetric "query: " prefixes, as search/alignment.py does), pairs taken greedily by score, best first,
-  each element at most once, while the score reaches the calibrated threshold;
+  each element at most once, while the score reaches the calibrated threshold (and, when the calibration
+  says so, only pairs that are each other's best match among all elements of the two versions);
 - **added** / **dropped**: what is left on the newer / older side.
 
 The threshold and the score are calibrated on constructed version pairs (search/data/history_pairs.toml) by
@@ -48,12 +49,14 @@ class Calibration:
     method: str  # "cosine" | "csls"
     threshold: float
     neighbours: int = 2  # CSLS: how many nearest neighbours make an element's hubness
+    mutual: bool = False  # a reworded pair must also be each other's best match among all elements
 
 
 def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
     """Read the calibrated method and threshold."""
     data = json.loads(path.read_text("utf-8"))
-    return Calibration(data["method"], float(data["threshold"]), int(data.get("neighbours", 2)))
+    return Calibration(data["method"], float(data["threshold"]), int(data.get("neighbours", 2)),
+                       bool(data.get("mutual", False)))
 
 
 _MARKER = re.compile(r"^\s*(?:[•·▪●○◦\-–—*✓]|\(?\d+[.)]|\(?[a-zåäö][.)])\s+", re.IGNORECASE)
@@ -128,6 +131,11 @@ def greedy_pairs(scores: np.ndarray, threshold: float) -> list[tuple[int, int, f
     return pairs
 
 
+def mutual_best(scores: np.ndarray, i: int, j: int) -> bool:
+    """Whether i and j are each other's best match (over every element of both versions, kept ones too)."""
+    return int(np.argmax(scores[i])) == j and int(np.argmax(scores[:, j])) == i
+
+
 def match(
     before: Sequence[str],
     after: Sequence[str],
@@ -145,6 +153,8 @@ def match(
         scores = score_matrix(before_vectors, after_vectors, calibration.method, calibration.neighbours)
         sub = scores[np.ix_(rest_b, rest_a)]
         reworded = [(rest_b[i], rest_a[j], s) for i, j, s in greedy_pairs(sub, calibration.threshold)]
+        if calibration.mutual:
+            reworded = [p for p in reworded if mutual_best(scores, p[0], p[1])]
     matched_b = {i for i, _ in kept} | {i for i, _, _ in reworded}
     matched_a = {j for _, j in kept} | {j for _, j, _ in reworded}
     return Matching(

@@ -130,3 +130,25 @@ def test_calibration_pairs_are_well_formed():
         1 for s in series for i, j in s["same"] if normalise(s["before"][i]) != normalise(s["after"][j])
     )
     assert reworded >= 20  # the threshold is set on these
+
+
+def test_mutual_best_drops_a_pair_one_side_would_not_choose():
+    before = ["Eleverna är trygga", "Skolan har studiero"]
+    after = ["Eleverna känner sig trygga och har studiero"]
+    # after[0] is closest to before[0]; greedy pairs them; with mutual, before[1] stays dropped either way.
+    before_vectors = unit([1, 0.2, 0], [0.8, 0.6, 0])
+    after_vectors = unit([1, 0.3, 0])
+    plain = match(before, after, before_vectors, after_vectors, Calibration("cosine", 0.5))
+    assert [(i, j) for i, j, _ in plain.reworded] == [(0, 0)]
+    mutual = match(before, after, before_vectors, after_vectors, Calibration("cosine", 0.5, mutual=True))
+    assert [(i, j) for i, j, _ in mutual.reworded] == [(0, 0)] and mutual.dropped == [1]
+    # A kept element that is the better match of the newer one: the reworded pair is not mutual.
+    before = ["Eleverna är trygga", "Trygghet för alla"]
+    after = ["Trygghet för alla.", "Eleverna känner sig trygga"]
+    before_vectors = unit([1, 0.1, 0], [0, 1, 0])
+    after_vectors = unit([0, 1, 0], [0.5, 1, 0])
+    plain = match(before, after, before_vectors, after_vectors, Calibration("cosine", 0.4))
+    mutual = match(before, after, before_vectors, after_vectors, Calibration("cosine", 0.4, mutual=True))
+    assert plain.kept == mutual.kept == [(1, 0)]
+    assert [(i, j) for i, j, _ in plain.reworded] == [(0, 1)]
+    assert mutual.reworded == [] and mutual.added == [1] and mutual.dropped == [0]
