@@ -9,6 +9,7 @@ and not reported on.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,38 @@ def test_view_picks_the_body_from_the_organisation_picker(view, body):
     assert not view.exception, [e.value for e in view.exception]
     assert not [s for s in view.selectbox if s.key == "ny_organ"]  # the picker chose the body itself
     assert "Ledamöter (8)" in [t.label for t in view.tabs]
+
+
+def _hostile_module():
+    """The payloads and checker of tests/security/test_hostile_text.py (one definition of what is unsafe)."""
+    spec = importlib.util.spec_from_file_location("hostile_text", ROOT / "tests" / "security" /
+                                                  "test_hostile_text.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_hostile_protocol_text_reaches_the_page_escaped(tmp_path, monkeypatch):
+    from app.pipeline import Services, add_files
+    from graph.store import Store
+
+    hostile = _hostile_module()
+    p = hostile.PAYLOADS
+    text = (FIXTURES / "vimmerby_bun_2026-02-02.md").read_text(encoding="utf-8")
+    text = text.replace("Handlingsplan för läsfrämjande arbete", f"Handlingsplan {p['script']} {p['img']}")
+    text = text.replace("ta fram en handlingsplan för läsfrämjande arbete",
+                        f"ta fram en plan {p['link']} {p['latex']} {p['directive']} {p['anchor']}")
+    text = text.replace("Delegationsbesluten noteras",
+                        f"Delegationsbesluten {p['image']} {p['autolink']} noteras")
+    source = tmp_path / "in" / "protokoll.md"
+    source.parent.mkdir()
+    source.write_text(text, encoding="utf-8")
+    store = Store(tmp_path / "store")
+    report = add_files(store, [source], services=Services(store, use_model=False))
+    assert report.ok, report
+    monkeypatch.setenv("STYRKEDJA_STORE", str(store.folder))
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.run()
+    at.switch_page("views/ny_i_styrgruppen.py").run()
+    assert "Uppdrag (2 öppna av 2)" in [t.label for t in at.tabs]
+    hostile.assert_safe(at, "Ny i styrgruppen")
