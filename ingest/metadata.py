@@ -312,6 +312,22 @@ def _is_meta_line(text: str) -> bool:
     )
 
 
+DATELINE_WORDS = 2  # at most this many words beside a date make a dateline ("Ekvik, 2018-11-19")
+
+
+def _is_dateline(text: str) -> bool:
+    """A line that gives a date with at most a place, a sender or a date label beside it ("13 maj 2019",
+    "Utskicksdatum 2021-02-01", "Ekvik, den 3 maj 2024"): a letter's dateline, never part of a title."""
+    mentions = [m for m in find_dates(text) if m.kind == "date" and m.char_start is not None]
+    if not mentions:
+        return False
+    rest = text
+    for m in sorted(mentions, key=lambda m: -(m.char_start or 0)):
+        rest = rest[: m.char_start] + " " + rest[m.char_end :]
+    words = [w for w in re.split(r"[\s,;:–-]+", rest) if any(c.isalpha() for c in w)]
+    return len([w for w in words if w.casefold() != "den"]) <= DATELINE_WORDS
+
+
 def form_label(text: str) -> str | None:
     """The kind a line names when it is a genre word alone, with at most a date, a number or a diarienummer
     ("TJÄNSTESKRIVELSE", "SAMMANTRÄDESPROTOKOLL 1 2017-12-11", "Bilaga 1 Styrkort"), or that a line opens
@@ -411,7 +427,11 @@ def _zone_title(view: _View, zone: list[Block], kind: str | None) -> str | None:
         after_heading = after_heading or block.kind is BlockKind.HEADING
         if any(normalise_period(m) for m in find_dates(text)):
             break  # a period ends a title ("Verksamhetsplan 2024–2026")
-    if not parts:
+    while parts and not form_label(parts[0]) and not _ALL_CUES.search(parts[0]) and (
+        _is_dateline(parts[0]) or _is_letterhead(parts[0]) or _body_line(parts[0]) is not None
+    ):  # a dateline above the title ("13 maj 2019", "Utskicksdatum 2021-02-01"), a letterhead, a body
+        parts.pop(0)
+    if not parts or all(_is_letterhead(p) for p in parts):
         return None
     title = " ".join(parts)
     return _recase(title, view.text) if _is_caps(title) else title
@@ -909,6 +929,10 @@ def infer_metadata(doc: ParsedDocument) -> DocumentMetadata:
     date = _front_date(view) or _date(view)
     if kind == "protokoll" and (body or date):  # "<body> – protokoll <date>", not the page header
         title = f"{body} – protokoll{' ' + date if date else ''}" if body else f"Protokoll {date}"
+    elif title and len(title.split()) == 1 and (body or date) and title.casefold() != (body or "").casefold():
+        # a genre word alone ("Kallelse"): "<body> – kallelse <date>"
+        title = f"{body} – {title.lower()}" if body else title
+        title += f" {date}" if date else ""
     meta = DocumentMetadata(
         title=title,
         organisation=organisation,
