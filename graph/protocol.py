@@ -512,8 +512,11 @@ def find_names(text: str) -> list[_Name]:
     for match in lex.name_run.finditer(text):
         words = match.group().split()
         start = match.start()
-        # Drop leading words that are not names ("Ordförande", "Förvaltningschef", "Kommunhuset").
-        while words and (words[0] in lex.not_names or _is_title_word(words[0])):
+        # Drop leading words that are not names ("Ordförande", "Förvaltningschef", "Kommunhuset"), and a first
+        # word glued by "/" to the word before it ("chef Kulturskolan/Upptech Stina Berg": a unit's name).
+        glued = start > 0 and text[start - 1] == "/"
+        while words and (glued or words[0] in lex.not_names or _is_title_word(words[0])):
+            glued = False
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else match.end()
             words = words[1:]
         if any(w in lex.not_names or _is_title_word(w) for w in words):
