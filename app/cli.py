@@ -203,7 +203,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     """Run a read-only SPARQL query (text or @file.rq) over the store, within the time and row limits."""
-    from app.sparql_runner import limits_from_env, run_limited
+    from app.sparql_runner import limits_from_env, run_for_store
     from graph.sparql import QueryError
 
     query = args.query
@@ -215,7 +215,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     store = _store(args)
     limits = limits_from_env()
     try:
-        answer = run_limited(store.dataset(), query, limits, store_folder=str(store.folder))
+        answer = run_for_store(store, query, limits)  # on STYRKEDJA_SPARQL_ENDPOINT when set
     except QueryError as error:
         raise UserError(str(error)) from error
     if answer.truncated:
@@ -233,6 +233,22 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         print("\t".join(answer.variables))
         for row in answer.rows:
             print("\t".join("" if value is None else str(value) for value in row))
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Send every graph of the store to a SPARQL server's Graph Store endpoint (PUT per graph)."""
+    from app.export_endpoint import PublishError, graph_store_from_env, publish
+
+    store = _store(args)
+    try:
+        report = publish(store, graph_store_from_env(args.endpoint), with_reference=not args.no_reference)
+    except PublishError as error:
+        raise UserError(str(error)) from error
+    if args.json:
+        print(json.dumps(report.as_dict()))
+    else:
+        print(f"{report.graphs} graphs ({report.triples} triples) published in {report.seconds:.1f} s")
     return EXIT_OK
 
 
@@ -455,6 +471,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="SELECT result format")
     p.set_defaults(func=cmd_sparql)
+
+    p = sub.add_parser("publish", help="send the store's graphs to a SPARQL server (Graph Store Protocol)")
+    p.add_argument("--endpoint", required=True, help="the Graph Store endpoint, e.g. Virtuoso's "
+                   "http://host:8890/sparql-graph-crud-auth (user and password: $STYRKEDJA_PUBLISH_USER, "
+                   "$STYRKEDJA_PUBLISH_PASSWORD)")
+    p.add_argument("--no-reference", action="store_true", help="send the document graphs only")
+    p.add_argument("--json", action="store_true", help="print what was sent as JSON")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("ask", help="semantic search: passages that answer, with pages and graph nodes")
     p.add_argument("question", nargs="?", help="the question (Swedish or English)")

@@ -10,6 +10,10 @@ waits (on a pipe, without holding the GIL).
 Limits come from the environment: ``STYRKEDJA_SPARQL_TIMEOUT_S`` (default 10) and
 ``STYRKEDJA_SPARQL_MAX_ROWS`` (default 10,000).
 
+When ``STYRKEDJA_SPARQL_ENDPOINT`` names a SPARQL server (the store published there with ``styrkedja
+publish``), queries go to it over HTTP instead (graph.endpoint), after the same checks and within the same
+limits: the HTTP exchange is given up at the time limit, so no worker process is needed.
+
 The worker (app/worker.py) only evaluates the query and writes to its pipe: it imports nothing new and
 leaves with ``os._exit``, which is what makes forking from the explorer's multi-threaded server safe. Where
 ``fork`` is not available the query runs in a spawned process that loads the store itself.
@@ -23,10 +27,13 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
 from app.worker import WorkerFailed, WorkerTimeout, run_in_worker
+from graph.endpoint import Endpoint, EndpointTimeout, endpoint_from_env, query_endpoint
+from graph.iris import KOMMUNER_GRAPH, ONTOLOGY_GRAPH, SDG_GRAPH, SKOLLAGEN_GRAPH
 from graph.sparql import (
     NAMESPACES,
     QueryError,
@@ -36,6 +43,9 @@ from graph.sparql import (
     parse_query,
     store_graph_names,
 )
+
+if TYPE_CHECKING:
+    from graph.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +58,9 @@ DEFAULT_MAX_ROWS = 10_000
 class QueryTimeout(QueryError):
     """The query ran past the time limit and was stopped."""
 
-    def __init__(self, seconds: float):
-        super().__init__(f"the query took longer than {seconds:g} s and was stopped ({ENV_TIMEOUT})")
+    def __init__(self, seconds: float, message: str | None = None):
+        default = f"the query took longer than {seconds:g} s and was stopped ({ENV_TIMEOUT})"
+        super().__init__(message or default)
         self.seconds = seconds
 
 
@@ -106,6 +117,9 @@ def run_limited(
     ``store_folder`` is only used where ``fork`` is unavailable (the spawned worker loads the store from it).
     """
     limits = limits or limits_from_env()
+    endpoint = endpoint_from_env()
+    if endpoint is not None:
+        return run_on_endpoint(endpoint, query, limits, store_graph_names(dataset))
     prepared = parse_query(query)
     check_reach(prepared, store_graph_names(dataset))
     spawn = (_evaluate_spawned, (store_folder, query, limits.max_rows)) if store_folder is not None else None
@@ -126,3 +140,37 @@ def run_limited(
     finally:
         log.info("sparql: %.2f s in a worker process (limit %g s)", time.monotonic() - started,
                  limits.timeout_s)
+
+
+# --- a SPARQL server (STYRKEDJA_SPARQL_ENDPOINT) -----------------------------------------------------------
+
+REFERENCE_GRAPHS = (SKOLLAGEN_GRAPH, SDG_GRAPH, KOMMUNER_GRAPH, ONTOLOGY_GRAPH)
+
+
+def store_graph_iris(store: Store) -> set[str]:
+    """The graphs a store publishes (its documents' from the manifest, and the reference graphs), unloaded."""
+    return {entry.graph for entry in store.documents().values()} | {str(iri) for iri in REFERENCE_GRAPHS}
+
+
+def run_on_endpoint(
+    endpoint: Endpoint, query: str, limits: QueryLimits, graph_names: set[str] | None
+) -> QueryResult:
+    """Check a read-only query and run it on the SPARQL server within the limits; raise QueryError."""
+    started = time.monotonic()
+    try:
+        return query_endpoint(endpoint, query, graph_names, limits.timeout_s, limits.max_rows)
+    except EndpointTimeout as error:
+        raise QueryTimeout(limits.timeout_s, str(error)) from None
+    finally:
+        log.info("sparql: %.2f s on %s (limit %g s)", time.monotonic() - started, endpoint.name,
+                 limits.timeout_s)
+
+
+def run_for_store(store: Store, query: str, limits: QueryLimits | None = None) -> QueryResult:
+    """Run a read-only query for a store: on the SPARQL server when one is set (the store is not loaded),
+    else over the store in a worker process."""
+    limits = limits or limits_from_env()
+    endpoint = endpoint_from_env()
+    if endpoint is not None:
+        return run_on_endpoint(endpoint, query, limits, store_graph_iris(store))
+    return run_limited(store.dataset(), query, limits, store_folder=str(store.folder))
