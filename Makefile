@@ -7,7 +7,7 @@ STORE ?= data
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup model store chromium lint bench eval clean
+.PHONY: run test setup model store chromium virtuoso lint bench eval clean
 
 # The venv is rebuilt when the dependency list or the lock changes.
 $(STAMP): pyproject.toml requirements.lock
@@ -34,7 +34,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-test: model chromium
+# Debian's Virtuoso for the SPARQL-server test (tests/test_endpoint_virtuoso.py); installed only when missing.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends virtuoso-opensource; }
+
+test: model chromium virtuoso
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
