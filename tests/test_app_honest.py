@@ -113,3 +113,10 @@ def test_compare_picker_narrows_the_documents(store_dir, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert at.multiselect(key="jamfor_docs").options and all(
         "Norrvik" in o for o in at.multiselect(key="jamfor_docs").options)
+
+
+def test_ny_i_styrgruppen_for_documents_without_an_organisation(store_dir, monkeypatch):
+    at = view(store_dir, monkeypatch, "views/ny_i_styrgruppen.py")
+    at.selectbox(key="ny_org").set_value(facts.UNKNOWN_ORG).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.header[0].value == "Organisation okänd"

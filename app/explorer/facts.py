@@ -568,8 +568,12 @@ READING_ORDER = ("verksamhetsplan", "kvalitetsplan", "uppdragsbeskrivning", "aff
 
 def onboarding(chain: ChainGraph, dataset: Dataset, publisher: str) -> Onboarding:
     """What a new member should know about one organisation (publisher IRI, or a document IRI)."""
-    docs = [d for d in chain.documents.values() if d.publisher == publisher or d.iri == publisher]
-    name = _label(dataset, publisher) or (docs[0].title if docs else publisher)
+    if publisher == UNKNOWN_ORG:  # the picker's group of documents that name no organisation
+        docs = [d for d in chain.documents.values() if not d.publisher]
+        name = UNKNOWN_ORG_LABEL
+    else:
+        docs = [d for d in chain.documents.values() if d.publisher == publisher or d.iri == publisher]
+        name = _label(dataset, publisher) or (docs[0].title if docs else publisher)
     result = Onboarding(organisation=name)
     if not docs:
         return result
