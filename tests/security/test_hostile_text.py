@@ -179,7 +179,7 @@ def publisher(store) -> str:
 
 def test_every_view_is_covered():
     covered = {"fraga.py", "styrkedjan.py", "luckor.py", "jamfor.py", "ny_i_styrgruppen.py", "lagrum.py",
-               "dokument.py", "sparql.py"}
+               "dokument.py", "sparql.py", "tidslinje.py"}
     assert {page[0] for page in PAGES} == covered
 
 
@@ -222,6 +222,32 @@ def test_ny_i_styrgruppen(app, hostile_store):
     at.session_state["ny_org"] = publisher(hostile_store)
     at.run()
     assert_safe(at, "Ny i styrgruppen")
+
+
+@pytest.fixture(scope="module")
+def hostile_versions(hostile_store, tmp_path_factory):
+    """The hostile store plus a second version of the hostile plan, one goal reworded (for Tidslinje)."""
+    from app.pipeline import Services, add_files
+    from graph.store import Store
+
+    root = tmp_path_factory.mktemp("hostile-versions")
+    shutil.copytree(hostile_store.folder, root / "store", ignore=shutil.ignore_patterns(".lock"))
+    store = Store(root / "store")
+    path = root / FILE_NAME.replace("plan", "plan 2026", 1)
+    text = TEXT.replace("2025", "2026").replace("ska kunna läsa och förstå", "läser och förstår")
+    path.write_text(text, encoding="utf-8")
+    report = add_files(store, [path], services=Services(store))
+    assert report.ok and report.added == [path.name], report
+    return store
+
+
+def test_tidslinje(hostile_versions, monkeypatch):
+    monkeypatch.setenv("STYRKEDJA_STORE", str(hostile_versions.folder))
+    at = AppTest.from_file(ENTRY, default_timeout=300)
+    at.run()
+    at.switch_page("views/tidslinje.py").run()
+    assert_safe(at, "Tidslinje")
+    assert at.metric, "the two versions were not compared"
 
 
 def test_lagrum(app):
