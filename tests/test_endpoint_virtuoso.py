@@ -457,3 +457,19 @@ def test_publish_to_an_unreachable_server_is_a_user_error_naming_it(store, capsy
     url = f"http://127.0.0.1:{_free_port()}/sparql-graph-crud-auth"
     assert main(["--store", str(store.folder), "publish", "--endpoint", url]) == 1
     assert url in capsys.readouterr().err
+
+
+def test_a_document_graph_converts_the_same_with_and_without_pyoxigraph(store, monkeypatch):
+    import sys
+
+    from rdflib.compare import isomorphic
+
+    from app.export_endpoint import document_ntriples
+
+    entry = store.documents()["upload_plan.md"]
+    path = store.folder / entry.graph_file
+    fast, count = document_ntriples(path, entry.graph)
+    monkeypatch.setitem(sys.modules, "pyoxigraph", None)  # the import fails: rdflib converts
+    slow, slow_count = document_ntriples(path, entry.graph)
+    assert count == slow_count == len(store.stored_graph(entry)) > 0
+    assert isomorphic(Graph().parse(data=fast, format="nt"), Graph().parse(data=slow, format="nt"))
