@@ -215,6 +215,8 @@ def commit_alias(store: Store, path: Path, sha256: str, services: Services | Non
     """Record a file whose bytes equal a stored document's as another name of it (under the lock); return
     "aliased", "unchanged" (already that name of it), or None when no stored document has those bytes."""
     name = path.name
+    if store.with_content(sha256) is None:  # nothing to alias: no lock taken, the store is not touched
+        return None
     with store.lock():
         same = store.with_content(sha256)
         if same is None or same.source_file == name:
