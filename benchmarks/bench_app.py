@@ -22,7 +22,6 @@ import logging
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,13 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.explorer.launch import free_port, streamlit_command, wait_healthy  # noqa: E402
+from app.explorer.launch import SCRIPT_DONE, serving  # noqa: E402
 
 CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCRIPT_DONE = ("() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
-               " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }")
 QUESTIONS = [
     "Vem ansvarar för att följa upp resultaten?",
     "Hur följs kunskapsresultaten upp under läsåret?",
@@ -67,18 +64,10 @@ def ask_in_browser(page, question: str) -> tuple[float, float | None]:
 
 def measure_browser(store: str) -> dict:
     """Cold start and answers through a real server and browser."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     result: dict = {}
-    with tempfile.TemporaryFile("w+") as log:
+    with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        process = subprocess.Popen(
-            streamlit_command(store, port, "127.0.0.1"),
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_healthy(url, process, timeout=120)
+        with serving(store, Path(folder) / "streamlit.log", timeout=120) as url:
             result["health_s"] = round(time.perf_counter() - started, 2)
             if not Path(CHROMIUM).exists():
                 result["cold_start_s"] = None
@@ -101,12 +90,6 @@ def measure_browser(store: str) -> dict:
                 servers = [s for _, s in warm if s is not None]
                 result["warm_server_s"] = round(statistics.median(servers), 3) if servers else None
                 browser.close()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
     return result
 
 

@@ -25,3 +25,16 @@ def test_free_port_and_a_server_that_dies_is_reported():
     process.wait()
     with pytest.raises(RuntimeError, match="exited with 3"):
         wait_healthy(f"http://127.0.0.1:{port}", process, timeout=5)
+
+
+def test_serving_answers_in_the_block_and_stops_after_it(tmp_path):
+    import urllib.request
+
+    from app.explorer.launch import serving
+
+    log_path = tmp_path / "streamlit.log"
+    with serving(tmp_path / "store", log_path) as url, urllib.request.urlopen(f"{url}/_stcore/health") as ok:
+        assert ok.status == 200
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+    assert log_path.exists()

@@ -3,15 +3,23 @@ test share, a free port, and waiting for Streamlit's health check."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ENTRY = Path(__file__).resolve().parent / "streamlit_app.py"
 ROOT = ENTRY.parent.parent.parent  # the repository (the working directory for `streamlit run`)
+# A page predicate for a browser: Streamlit marks its root element with the script's state.
+SCRIPT_DONE = (
+    "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+    " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"
+)
 
 
 def streamlit_command(
@@ -54,3 +62,31 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90.0) -> 
             pass
         time.sleep(0.25)
     raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serving(
+    store: str | Path, log_path: str | Path, address: str = "127.0.0.1",
+    env: Mapping[str, str] | None = None, timeout: float = 90.0,
+) -> Iterator[str]:
+    """Serve the explorer over a store (as `styrkedja app` does) on a free port; yield its local URL.
+
+    ``env`` replaces the process environment (default: this process's); Streamlit writes to ``log_path``.
+    RuntimeError when the server exits or does not answer within ``timeout``; it is stopped either way.
+    """
+    port = free_port()
+    environment = {**(os.environ if env is None else env),
+                   "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(streamlit_command(store, port, address), cwd=ROOT, env=environment,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process, timeout)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

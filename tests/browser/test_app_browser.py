@@ -12,15 +12,15 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from app.explorer.launch import free_port, streamlit_command, wait_healthy
+from app.explorer.launch import serving
 from app.explorer.widgets import PAGES
+from tests.browser_support import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -29,11 +29,6 @@ CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
 QUESTION = "Vem ansvarar för att följa upp resultaten?"
 WIDTH = 1400
 
-# Streamlit marks its root element with the script's state.
-SCRIPT_DONE = (
-    "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
-    " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"
-)
 
 pytestmark = pytest.mark.browser
 
@@ -45,35 +40,12 @@ def server(model_store, tmp_path_factory):
         pytest.skip(f"{CHROMIUM} is not installed (make chromium installs Debian's chromium)")
     store = tmp_path_factory.mktemp("browser") / "store"
     shutil.copytree(model_store.folder, store, ignore=shutil.ignore_patterns(".lock"))
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
     log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
     started = time.perf_counter()
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(  # the command `styrkedja app` runs
-            streamlit_command(store, port, "127.0.0.1"),
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
+    with serving(store, log_path) as url:
         yield {"url": url, "started": started, "log": log_path}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
-
-
-def settle(page, timeout: float = 120_000) -> None:
-    """Wait until the script has finished running (no "running" widget) and the page has a title."""
-    page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_function(SCRIPT_DONE, timeout=timeout)
-    page.wait_for_timeout(800)  # charts and tables draw after the script has run
-    page.wait_for_function(SCRIPT_DONE, timeout=timeout)
 
 
 def screenshot(page, name: str) -> Path:

@@ -8,22 +8,18 @@ name); `streamlit run` on a free port, as `styrkedja app` runs it.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from app.cli import main
-from app.explorer.launch import free_port, streamlit_command, wait_healthy
+from app.explorer.launch import serving
+from tests.browser_support import settle
 from tests.test_store_aliases import PLAN
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
-SCRIPT_DONE = (
-    "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
-    " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"
-)
 FRONT = "---\nkommun: Ekviks kommun\nnamnd: Utbildningsnämnden\n---\n\n"
 
 pytestmark = pytest.mark.browser
@@ -41,28 +37,8 @@ def server(tmp_path_factory):
         files.append(str(folder / name))
     store = folder / "store"
     assert main(["-q", "--store", str(store), "add", "--no-model", *files]) == 0
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
-    with open(folder / "streamlit.log", "w") as log:
-        process = subprocess.Popen(streamlit_command(store, port, "127.0.0.1"), cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
+    with serving(store, folder / "streamlit.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def settle(page, timeout: float = 120_000) -> None:
-    page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_function(SCRIPT_DONE, timeout=timeout)
-    page.wait_for_timeout(800)
-    page.wait_for_function(SCRIPT_DONE, timeout=timeout)
 
 
 def test_picker_shows_the_body_under_its_organisation(server, browser):

@@ -4,21 +4,15 @@ screenshot is saved as tests/artifacts/screenshots/tidslinje_constructed.png."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from app.explorer.launch import free_port, streamlit_command, wait_healthy
+from app.explorer.launch import SCRIPT_DONE, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "history"
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-SCRIPT_DONE = (
-    "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
-    " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"
-)
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -32,22 +26,8 @@ def server(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("tidslinje") / "store")
     report = add_files(store, sorted(FIXTURES.glob("*.md")), services=Services(store, use_model=False))
     assert report.ok and len(report.added) == 3, report
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
-    log_path = tmp_path_factory.mktemp("tidslinje-log") / "streamlit.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(streamlit_command(store.folder, port, "127.0.0.1"), cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
+    with serving(store.folder, tmp_path_factory.mktemp("tidslinje-log") / "streamlit.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_tidslinje_in_chromium(server, browser):

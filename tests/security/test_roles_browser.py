@@ -4,37 +4,20 @@ opens writing for the right one. The secret is in neither the page nor the serve
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from app.explorer.launch import ROOT, free_port, streamlit_command, wait_healthy
+from app.explorer.launch import serving
+from tests.browser_support import settle
 
 CHROMIUM = os.environ.get("STYRKEDJA_CHROMIUM", "/usr/bin/chromium")
-SCRIPT_DONE = (
-    "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
-    " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"
-)
 SECRET = "Styrgrupp-Lösen-2025!"  # constructed for the test
 WRONG = "gissning-utan-tur"
 
 pytestmark = pytest.mark.browser
-
-
-def serve(store: Path, log_path: Path, extra_env: dict[str, str]):
-    """`streamlit run` as `styrkedja app --address 0.0.0.0` runs it; returns the process and the local URL."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STYRKEDJA_ADMIN_")}
-    env.update({"STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1", **extra_env})
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(streamlit_command(store, port, "0.0.0.0"), cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    return process, f"http://127.0.0.1:{port}"
-
-
 
 
 @pytest.fixture
@@ -43,19 +26,13 @@ def shared_server(small_store, tmp_path, request):
     store = tmp_path / "store"
     shutil.copytree(small_store.folder, store, ignore=shutil.ignore_patterns(".lock"))
     log_path = tmp_path / "streamlit.log"
-    process, url = serve(store, log_path, request.param)
-    try:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STYRKEDJA_ADMIN_")}
+    with contextlib.ExitStack() as stack:
         try:
-            wait_healthy(url, process)
+            url = stack.enter_context(serving(store, log_path, "0.0.0.0", {**env, **request.param}))
         except RuntimeError as error:
             pytest.skip(f"cannot serve on 0.0.0.0 here: {error}")
         yield {"url": url, "log": log_path}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def open_dokument(browser, url: str):
@@ -64,13 +41,6 @@ def open_dokument(browser, url: str):
     settle(page)
     assert page.locator("h1").first.inner_text().strip() == "Dokument"
     return page
-
-
-def settle(page, timeout: float = 120_000) -> None:
-    page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_function(SCRIPT_DONE, timeout=timeout)
-    page.wait_for_timeout(800)
-    page.wait_for_function(SCRIPT_DONE, timeout=timeout)
 
 
 def write_controls(page) -> dict[str, int]:
