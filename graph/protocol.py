@@ -30,7 +30,7 @@ _LOWER = "a-zåäöéüëáàçñøæ"
 # What may follow a label: a colon, the end, a line break, or a capitalised word, number or bullet glyph
 # ("•", "▪", and the Symbol-font bullet U+F0B7 that PDF conversions keep).
 _FOLLOW = rf"(?=\s*:|\s*$|\s+[\"”«({_UPPER}0-9•▪●◦‣·\uf0a7\uf0b7–-]|\s*\n)"
-# The words of a name: "Anna", "Lind-Ek", "O'Neil", "AnneMarie".
+# The words of a name: "Anna", "Lind-Ek", "O'Neil", "AnneLie".
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:[-'][{_UPPER}][{_LOWER}]+)?"
 _PARTY = rf"\((?P<party>[{_UPPER}][{_UPPER}{_LOWER}]{{0,4}})\)"
 _TIME = r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?![\d])"
@@ -513,7 +513,7 @@ def find_names(text: str) -> list[_Name]:
         words = match.group().split()
         start = match.start()
         # Drop leading words that are not names ("Ordförande", "Förvaltningschef", "Kommunhuset"), and a first
-        # word glued by "/" to the word before it ("chef Kulturskolan/Upptech Stina Berg": a unit's name).
+        # word glued by "/" to the word before it ("chef Musikskolan/Kulturhuset Stina Berg": a unit's name).
         glued = start > 0 and text[start - 1] == "/"
         while words and (glued or words[0] in lex.not_names or _is_title_word(words[0])):
             glued = False
@@ -824,8 +824,8 @@ _LIST_COMMAS = 2
 
 
 def _people_runs(order: list[tuple[str | None, _Segment]]) -> list[tuple[str | None, str, list[_Segment]]]:
-    """The head's parts as (section, text, block). A comma-separated list broken over lines ("Per Gunnar" /
-    "Rosengren, …") and a signature block ("Ordförande" / "Anna Lind") are joined into one text."""
+    """The head's parts as (section, text, block). A comma-separated list broken over lines ("Eva Maria" /
+    "Lindqvist, …") and a signature block ("Ordförande" / "Anna Lind") are joined into one text."""
     runs: list[tuple[str | None, str, list[_Segment]]] = []
     for kind, segment in order:
         lists = kind in ("members", "serving", "substitutes", "officials", "signatures")
