@@ -460,29 +460,43 @@ class ChainGraph:
         if node in self.passages:
             return node
         candidates = list(self.nodes.values())
-        for test in (
-            lambda n: n.label == node,
-            lambda n: n.label.casefold() == node.casefold(),
-            lambda n: re.search(r"(?<!\w)" + re.escape(node.casefold()), n.label.casefold()) is not None,
-            lambda n: node.casefold() in n.label.casefold(),
-        ):
-            found = [n for n in candidates if n.label and test(n)]
+        for test in LABEL_TESTS:
+            found = [n for n in candidates if n.label and test(n, node)]
             if len(found) == 1:
                 return found[0].iri
             if len(found) > 1:
                 raise ChainError(self._ambiguous(node, found))
-        if re.match(r"^[a-z][a-z0-9+.-]*:", node):
-            raise ChainError(f"{node}: no such node in the store")
-        raise ChainError(f"”{node}”: no node has that label (try part of a goal, strategy or activity)")
+        raise ChainError(unknown_message(node))
 
     def _ambiguous(self, node: str, found: list[NodeInfo]) -> str:
-        shown = []
-        for info in sorted(found, key=lambda n: (n.type, _natural(n.iri)))[:5]:
-            doc = self.documents.get(info.document or "")
-            where = f", {doc.source_file}" if doc else ""
-            shown.append(f"{info.type} ”{shorten(info.label, 50)}”{where} <{info.iri}>")
-        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-        return f"”{node}” matches {len(found)} nodes: " + "; ".join(shown) + more
+        sources = {d: info.source_file for d, info in self.documents.items()}
+        return ambiguous_message(node, found, sources)
+
+
+LABEL_TESTS = (
+    lambda n, node: n.label == node,
+    lambda n, node: n.label.casefold() == node.casefold(),
+    lambda n, node: re.search(r"(?<!\w)" + re.escape(node.casefold()), n.label.casefold()) is not None,
+    lambda n, node: node.casefold() in n.label.casefold(),
+)
+
+
+def ambiguous_message(node: str, found: list[NodeInfo], sources: dict[str, str]) -> str:
+    """The error for a label that several nodes match: the first five (by type and IRI) and how many more."""
+    shown = []
+    for info in sorted(found, key=lambda n: (n.type, _natural(n.iri)))[:5]:
+        source = sources.get(info.document or "")
+        where = f", {source}" if source else ""
+        shown.append(f"{info.type} ”{shorten(info.label, 50)}”{where} <{info.iri}>")
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    return f"”{node}” matches {len(found)} nodes: " + "; ".join(shown) + more
+
+
+def unknown_message(node: str) -> str:
+    """The error for a node nothing matches (an IRI not in the store, or a label no node has)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", node):
+        return f"{node}: no such node in the store"
+    return f"”{node}”: no node has that label (try part of a goal, strategy or activity)"
 
 
 def provision_label(iri: str) -> str | None:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -218,6 +218,56 @@ def document_date(info) -> dt.date | None:
     return None
 
 
+def deadline_candidates(chain: ChainGraph, document: str) -> list[NodeInfo]:
+    """The elements of a document with a due date: what deadline_passed judges against a day."""
+    return [e for e in chain.elements(document=document) if e.due_date]
+
+
+def passed_deadlines(candidates: Iterable[NodeInfo], document: str, today: dt.date,
+                     follow_up: Callable[[NodeInfo], str | None], settings: dict | None = None) -> list[Gap]:
+    """deadline_passed: the candidates whose due date is before ``today`` and that nothing follows up."""
+    settings = settings or gap_settings()
+    spec, found = settings["kinds"]["deadline_passed"], []
+    definite = settings["definite"]
+    for element in candidates:
+        try:
+            due = dt.date.fromisoformat((element.due_date or "")[:10])
+        except ValueError:
+            continue
+        if due >= today or follow_up(element):
+            continue
+        message = spec["message"].format(
+            element=definite.get(element.type, "Elementet"), label=shorten(element.label, LABEL_LIMIT),
+            deadline=element.deadline or element.due_date, due_date=element.due_date,
+            today=today.isoformat(),
+        )
+        evidence = list(dict.fromkeys([element.iri] + ([element.passage] if element.passage else [])))
+        found.append(Gap("deadline_passed", spec["severity"], document, element.iri, message, evidence))
+    return found
+
+
+def follow_up_cue(text: str, settings: dict | None = None) -> bool:
+    """Whether a passage carries a follow-up cue ("genomförts", "uppföljning", ...)."""
+    cues = [c.casefold() for c in (settings or gap_settings())["follow_up"]["cues"]]
+    folded = text.casefold()
+    return any(c in folded for c in cues)
+
+
+def follow_up_in(label: str, passages: Iterable[tuple[str, str]], settings: dict | None = None) -> str | None:
+    """The first (iri, text) passage naming an element (most of its content words) with a follow-up cue."""
+    settings = (settings or gap_settings())["follow_up"]
+    words = _content_words(label, set(settings["stopwords"]))
+    if not words:
+        return None
+    cues = [c.casefold() for c in settings["cues"]]
+    for iri, text in passages:
+        text = text.casefold()
+        present = sum(1 for w in words if w in text)
+        if present / len(words) >= settings["min_overlap"] and any(c in text for c in cues):
+            return iri
+    return None
+
+
 class _Rules:
     """The gap rules over one projection."""
 
@@ -312,23 +362,8 @@ class _Rules:
         ]
 
     def deadline_passed(self, doc: str) -> list[Gap]:
-        spec, found = self.kind("deadline_passed"), []
-        for element in self.chain.elements(document=doc):
-            if not element.due_date:
-                continue
-            try:
-                due = dt.date.fromisoformat(element.due_date[:10])
-            except ValueError:
-                continue
-            if due >= self.today or self.follow_up(element):
-                continue
-            message = spec["message"].format(
-                element=self.definite(element), label=self.label(element),
-                deadline=element.deadline or element.due_date, due_date=element.due_date,
-                today=self.today.isoformat(),
-            )
-            found.append(self.gap("deadline_passed", doc, element.iri, message, self.evidence_of(element)))
-        return found
+        candidates = deadline_candidates(self.chain, doc)
+        return passed_deadlines(candidates, doc, self.today, self.follow_up, self.settings)
 
     def follow_up(self, element: NodeInfo) -> str | None:
         """A passage of a later document of the same publisher that reports on the element, else None."""
@@ -336,19 +371,12 @@ class _Rules:
         if own is None or own.publisher is None:
             return None
         since = document_date(own)
-        settings = self.settings["follow_up"]
-        words = _content_words(element.label, set(settings["stopwords"]))
-        if not words:
-            return None
-        cues = [c.casefold() for c in settings["cues"]]
-        for when, other, passage in self._publisher_passages().get(own.publisher, []):
-            if other == own.iri or when is None or (since is not None and when <= since):
-                continue
-            text = passage.text.casefold()
-            present = sum(1 for w in words if w in text)
-            if present / len(words) >= settings["min_overlap"] and any(c in text for c in cues):
-                return passage.iri
-        return None
+        later = (
+            (passage.iri, passage.text)
+            for when, other, passage in self._publisher_passages().get(own.publisher, [])
+            if other != own.iri and when is not None and (since is None or when > since)
+        )
+        return follow_up_in(element.label, later, self.settings)
 
     def _publisher_passages(self) -> dict[str, list]:
         """(document date, document, passage) by publisher, built once."""
@@ -650,9 +678,21 @@ def gaps_json(gaps: list[Gap], unread: Iterable[Unread] = ()) -> dict:
 SEVERITY_SV = {"high": "HÖG", "medium": "MEDEL", "low": "LÅG"}
 
 
-def render_gaps(gaps: list[Gap], chain: ChainGraph | None = None, unread: Iterable[Unread] = ()) -> str:
-    """The gap report as Swedish text, grouped by document, then the documents whose plan was not read."""
-    lines = _render_found(gaps, chain)
+def render_gaps(gaps: list[Gap], chain: ChainGraph | None = None, unread: Iterable[Unread] = (),
+                sources: dict[str, str] | None = None, pages: dict[str, list[int]] | None = None) -> str:
+    """The gap report as Swedish text, grouped by document, then the documents whose plan was not read.
+
+    Document names and evidence pages come from ``chain``, or without it from ``sources`` (document ->
+    source file) and ``pages`` (evidence IRI -> pages), as the stored analyses give them.
+    """
+    if chain is not None:
+        sources = {doc: info.source_file for doc, info in chain.documents.items()}
+        pages = {}
+        for gap in gaps:
+            for iri in gap.evidence:
+                page = _page(chain, iri)
+                pages[iri] = [page] if page is not None else []
+    lines = _render_found(gaps, sources or {}, pages if pages is not None else None)
     unread = list(unread)
     if unread:
         lines += ["", gap_settings()["unread"]["heading"]]
@@ -660,7 +700,7 @@ def render_gaps(gaps: list[Gap], chain: ChainGraph | None = None, unread: Iterab
     return "\n".join(lines)
 
 
-def _render_found(gaps: list[Gap], chain: ChainGraph | None) -> list[str]:
+def _render_found(gaps: list[Gap], sources: dict[str, str], pages: dict[str, list[int]] | None) -> list[str]:
     if not gaps:
         return ["Inga brister hittades i styrkedjan."]
     lines: list[str] = []
@@ -668,17 +708,16 @@ def _render_found(gaps: list[Gap], chain: ChainGraph | None) -> list[str]:
     for gap in gaps:
         if gap.document != current:
             current = gap.document
-            doc = chain.documents.get(gap.document) if chain else None
-            name = doc.source_file if doc else gap.document
+            name = sources.get(gap.document, gap.document)
             count = sum(1 for g in gaps if g.document == gap.document)
             if lines:
                 lines.append("")
             lines.append(f"{name} — {count} brist{'er' if count != 1 else ''}")
         where = ""
-        if chain is not None and gap.evidence:
-            pages = sorted({p for p in (_page(chain, e) for e in gap.evidence) if p is not None})
-            if pages:
-                where = " (s. " + ", ".join(str(p) for p in pages[:5]) + ")"
+        if pages is not None and gap.evidence:
+            found = sorted({p for e in gap.evidence for p in pages.get(e, [])})
+            if found:
+                where = " (s. " + ", ".join(str(p) for p in found[:5]) + ")"
         lines.append(f"  [{SEVERITY_SV[gap.severity]}] {gap.message}{where}")
     return lines
 
