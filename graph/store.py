@@ -6,6 +6,7 @@ Layout of a store folder::
     graphs/<slug>.<id>.trig  one named graph per source document (a new file name each time it is written)
     reference/*.json         the reference data the graphs were built with (skollagen, SDG, kommuner)
     search/                  the search index (written by the search package through its own API)
+    quads/                   the quad index: every graph in an on-disk SPARQL store (graph.quadstore)
 
 Every write goes to a temporary file in the same folder and is renamed into place, so a crash never leaves a
 half-written graph or manifest. Writers commit one document at a time under the store's lock (``.lock``, an
@@ -14,6 +15,10 @@ re-read and rewritten (the commit point), then the replaced graph file goes. A w
 leaves the previous state readable; files it left unreferenced are swept by the next writer. Readers take no
 lock: a graph file replaced while they read the manifest is looked up again. SPARQL runs over the union of all
 graphs.
+
+The quad index (``quads()``, graph.quadstore) is updated under the same lock after a document's TriG file is
+written and before the manifest is: a writer killed in between leaves an index that disagrees with the
+manifest for that document, and the next reader re-syncs that document from the manifest's file.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from graph.iris import document_graph, document_iri, slug
+from graph.quadstore import QuadIndex, release_writer
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +147,7 @@ class Store:
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self._dataset: Dataset | None = None
+        self._quads: QuadIndex | None = None
 
     # --- manifest -----------------------------------------------------------------------------------------
 
@@ -187,18 +194,24 @@ class Store:
                 yield
             finally:
                 held[key] = 0
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                try:
+                    release_writer(self.folder)  # the quad index's read-write handle goes with the lock
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
     def sweep(self) -> list[Path]:
         """Delete what a killed writer left: graph files the manifest does not name, temporary files.
 
         Takes the lock; returns the deleted paths.
         """
+        from graph.analyses import stale_analyses
+
         deleted = []
         with self.lock():
             keep = {entry.graph_file for entry in self.documents().values()}
             graphs = self.folder / GRAPHS
             leftovers = [p for p in graphs.glob("*.trig") if str(p.relative_to(self.folder)) not in keep]
+            leftovers += stale_analyses(self.folder, keep)
             for folder in LOCKED_FOLDERS:
                 leftovers += (self.folder / folder).glob(".*.tmp")
             for path in leftovers:
@@ -250,13 +263,19 @@ class Store:
         Under the lock: the graph goes to a new file, the manifest is re-read and rewritten with the entry,
         then the previous graph file is deleted. Returns the entry it replaced, if any.
         """
+        from graph.analyses import encode_analysis, write_analysis
+
         data = _trig(entry.graph, graph)
+        analysis = encode_analysis(graph, self.reference_dir())  # gaps and trace read it (graph/analyses.py)
         with self.lock():
             path = self.new_graph_file(entry.source_file)
             write_atomic(path, data)
+            write_analysis(path, analysis)  # beside the graph, before the manifest names it
             documents = self.documents()
             previous = documents.get(entry.source_file)
             entry.graph_file = str(path.relative_to(self.folder))
+            if (index := self._index_writer(documents)) is not None:
+                index.replace_graph(entry.graph, entry.graph_file, data)
             documents[entry.source_file] = entry
             self._write_manifest(documents)
             if previous is not None and previous.graph_file != entry.graph_file:
@@ -273,6 +292,8 @@ class Store:
             entry = documents.pop(source_file, None)
             if entry is None:
                 raise StoreError(f"{source_file}: no such document in the store")
+            if (index := self._index_writer(documents)) is not None:
+                index.drop_graph(entry.graph)
             self._write_manifest(documents)
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / entry.graph_file).unlink()
@@ -306,7 +327,7 @@ class Store:
         """A document's named graph read from its TriG file (a fresh Graph, not the loaded Dataset's)."""
         dataset = Dataset()
         dataset.parse(self.folder / entry.graph_file, format="trig")
-        graph = Graph()
+        graph = Graph(identifier=URIRef(entry.graph))
         for prefix, namespace in dataset.namespaces():
             graph.bind(prefix, namespace, replace=True)
         for triple in dataset.graph(URIRef(entry.graph)):
@@ -359,8 +380,12 @@ class Store:
             if kept.source_file in documents:
                 raise StoreError(f"{heir}: a document of that name is already stored")
             path = self.new_graph_file(kept.source_file)
-            write_atomic(path, _trig(kept.graph, graph))
+            data = _trig(kept.graph, graph)
+            write_atomic(path, data)
             kept.graph_file = str(path.relative_to(self.folder))
+            if (index := self._index_writer(documents)) is not None:
+                index.drop_graph(entry.graph)
+                index.replace_graph(kept.graph, kept.graph_file, data)
             documents.pop(entry.source_file, None)
             documents[kept.source_file] = kept
             self._write_manifest(documents)
@@ -412,9 +437,89 @@ class Store:
         log.error("%s: the stored graph kept changing while it was read; reload the store", entry.source_file)
 
     def document_graph(self, source_file: str) -> Graph:
-        """Return one document's named graph."""
+        """One document's named graph: the loaded Dataset's if there is one, else its TriG file alone."""
         entry = self.find(source_file)
-        return self.dataset().graph(URIRef(entry.graph))
+        if self._dataset is not None:
+            return self._dataset.graph(URIRef(entry.graph))
+        for _ in range(5):
+            try:
+                return self.stored_graph(entry)
+            except FileNotFoundError:  # replaced meanwhile: look it up again
+                entry = self.find(source_file)
+        return self.stored_graph(entry)
+
+    # --- the quad index -----------------------------------------------------------------------------------
+
+    def _index(self) -> QuadIndex:
+        if self._quads is None:
+            self._quads = QuadIndex(self.folder)
+        return self._quads
+
+    def _index_writer(self, documents: dict[str, DocumentEntry]) -> QuadIndex | None:
+        """The quad index for a writer (who holds the lock), or None when a store with documents has none
+        yet: it is then built whole from the TriG files when it is first read."""
+        index = self._index()
+        if index.state() is None and documents:
+            return None
+        return index
+
+    def reference_stamp(self) -> str:
+        """A stamp of the reference data and ontology the index should hold (changes when they do)."""
+        from graph.quadstore import reference_stamp
+        from ontology import ONTOLOGY_PATH
+
+        folder = self.reference_dir()
+        names = [folder / name for name in REFERENCE_FILES if name.endswith(".json")]
+        return reference_stamp([*names, Path(ONTOLOGY_PATH)])
+
+    def reference_ntriples(self) -> dict[str, bytes]:
+        """The reference graphs and the ontology graph as N-Triples, by graph IRI (what the index loads)."""
+        from graph.iris import ONTOLOGY_GRAPH
+        from graph.reference import load_reference_graphs
+        from ontology import load_ontology
+
+        graphs = {str(iri): graph for iri, graph in load_reference_graphs(self.reference_dir()).items()}
+        graphs[str(ONTOLOGY_GRAPH)] = load_ontology()
+        return {iri: graph.serialize(format="nt", encoding="utf-8") for iri, graph in graphs.items()}
+
+    def _graph_files(self) -> dict[str, str]:
+        return {entry.graph: entry.graph_file for entry in self.documents().values()}
+
+    def _read_graph_file(self, name: str) -> bytes | None:
+        try:
+            return (self.folder / name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def quads(self) -> QuadIndex:
+        """The store's quad index, open for reading, in agreement with the manifest.
+
+        Cheap when nothing changed (the manifest and the index's state.json are compared). Otherwise, under
+        the lock: a missing index is rebuilt from the TriG files; documents whose recorded graph file differs
+        from the manifest's are re-synced one by one; stale reference graphs are reloaded; a snapshot of the
+        result is made for readers.
+        """
+        index = self._index()
+        if not index.ready(self._graph_files(), self.reference_stamp()):
+            with self.lock():
+                files = self._graph_files()
+                reload, _, _ = index.disagreements(files, "")
+                if index.state() is None or len(reload) > max(100, len(files) // 2):
+                    self.rebuild_index()
+                else:
+                    index.sync(self._graph_files(), self._read_graph_file,
+                               (self.reference_stamp(), self.reference_ntriples))
+            index.close()
+        return index
+
+    def rebuild_index(self) -> QuadIndex:
+        """Recreate the quad index from the TriG files and the reference data (takes the lock)."""
+        index = self._index()
+        with self.lock():
+            files = {e.graph: (e.graph_file, self.folder / e.graph_file) for e in self.documents().values()}
+            index.rebuild(files, (self.reference_stamp(), self.reference_ntriples()))
+        index.close()
+        return index
 
     def clear(self) -> None:
         """Delete the whole store folder."""
