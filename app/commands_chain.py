@@ -9,27 +9,27 @@ import json
 EXIT_OK = 0
 
 
-def _chain(args: argparse.Namespace):
-    from graph.chain import ChainGraph
-    from graph.store import Store, StoreError
+def _store(args: argparse.Namespace):
+    from graph.store import Store
 
-    try:
-        return ChainGraph(Store(args.store).dataset())
-    except StoreError as error:
-        from app.cli import UserError
-
-        raise UserError(str(error)) from error
+    return Store(args.store)
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    """Print the chain through one node (IRI or label), up to law and Agenda 2030 and down to owners."""
-    from app.cli import UserError
-    from graph.chain import ChainError, render_trace, trace, trace_json
+    """Print the chain through one node (IRI or label), up to law and Agenda 2030 and down to owners.
 
-    chain = _chain(args)
+    Reads only the documents the node is in (graph/analyses.py), never the whole store.
+    """
+    from app.cli import UserError
+    from graph.analyses import store_trace
+    from graph.chain import ChainError, render_trace, trace_json
+    from graph.store import StoreError
+
     try:
-        result = trace(chain, args.node)
+        result = store_trace(_store(args), args.node)
     except ChainError as error:
+        raise UserError(str(error)) from error
+    except StoreError as error:
         raise UserError(str(error)) from error
     if args.json:
         print(json.dumps(trace_json(result), ensure_ascii=False, indent=1))
@@ -50,27 +50,28 @@ def _today(text: str | None) -> dt.date:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    """Print the gap report (every document, or one), optionally of one kind, and the unread documents."""
+    """Print the gap report (every document, or one), optionally of one kind, and the unread documents.
+
+    Answered from the documents' stored analyses (graph/analyses.py), never from the whole store.
+    """
     from app.cli import UserError
-    from graph.gaps import find_gaps, gaps_json, render_gaps, unread_documents
-    from graph.store import Store, StoreError
+    from graph.analyses import store_gaps
+    from graph.gaps import gaps_json, render_gaps
+    from graph.store import StoreError
 
     today = _today(args.today)
+    store = _store(args)
     document = None
-    if args.document:
-        try:
-            document = Store(args.store).find(args.document).document
-        except StoreError as error:
-            raise UserError(str(error)) from error
-    chain = _chain(args)
-    unenriched = [e.document for e in Store(args.store).documents().values() if not e.enriched]
-    gaps = find_gaps(chain, today, document=document, kinds=[args.kind] if args.kind else None,
-                     unenriched=unenriched)
-    unread = unread_documents(chain, document=document)  # no plan gaps computed for these: say so
+    try:
+        if args.document:
+            document = store.find(args.document).document
+        report = store_gaps(store, today, document=document, kinds=[args.kind] if args.kind else None)
+    except StoreError as error:
+        raise UserError(str(error)) from error
     if args.json:
-        print(json.dumps(gaps_json(gaps, unread), ensure_ascii=False, indent=1))
+        print(json.dumps(gaps_json(report.gaps, report.unread), ensure_ascii=False, indent=1))
     else:
-        print(render_gaps(gaps, chain, unread))
+        print(render_gaps(report.gaps, None, report.unread, report.sources, report.pages))
     return EXIT_OK
 
 

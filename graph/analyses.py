@@ -207,7 +207,8 @@ def analyse_document(graph: Graph, reference: Graph) -> DocumentAnalysis:
     for passage in sorted(chain.passages.values(), key=lambda p: _natural(p.iri)):
         if passage.document in chain.documents and follow_up_cue(passage.text, settings):
             analysis.follow_ups.append([passage.document, passage.iri, passage.text])
-    analysis.nodes = [[n.iri, n.type, n.label, n.document] for n in chain.nodes.values()]
+    nodes = sorted(chain.nodes.values(), key=lambda n: _natural(n.iri))
+    analysis.nodes = [[n.iri, n.type, n.label, n.document] for n in nodes]
     analysis.reference = _reference_facts(chain, reference)
     return analysis
 
@@ -237,7 +238,7 @@ def _reference_facts(chain: ChainGraph, reference: Graph) -> str:
         for predicate in REFERENCE_PREDICATES:
             for obj in reference.objects(subject, predicate):
                 facts.add((subject, predicate, obj))
-    return facts.serialize(format="nt")
+    return "".join(sorted(line + "\n" for line in facts.serialize(format="nt").splitlines() if line.strip()))
 
 
 def _sk_document_type() -> URIRef:
