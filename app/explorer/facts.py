@@ -355,6 +355,12 @@ def cited_provisions(dataset: Dataset) -> list[dict]:
 # --- comparison -------------------------------------------------------------------------------------------
 
 
+def law_label(label: str | None) -> str | None:
+    """A whole statute cited by its number alone reads "SFS 1976:580", not "(1976:580)"."""
+    match = re.fullmatch(r"\((\d{4}:\d+)\)", (label or "").strip())
+    return f"SFS {match.group(1)}" if match else label
+
+
 @dataclass(frozen=True)
 class PlanStatus:
     """Whether a document's plan structure was read: "read", "unread" (with the reason) or "protocol"."""
@@ -440,7 +446,7 @@ def profile(chain: ChainGraph, dataset: Dataset, document: str) -> Profile:
         for target in chain.out(passage.iri, "references"):
             kind = chain.nodes[target].type
             if kind == "Provision" and target not in cited:
-                cited[target] = _item(chain, passage.iri, chain.nodes[target].label, key=target)
+                cited[target] = _item(chain, passage.iri, law_label(chain.nodes[target].label), key=target)
             elif kind in ("SdgGoal", "SdgTarget", "Agenda2030") and target not in explicit:
                 explicit[target] = _item(chain, passage.iri, sdg_label(dataset, target), key=target)
     result.provisions = sorted(cited.values(), key=lambda x: _paragraph_key(x.key or ""))
@@ -475,12 +481,15 @@ def _theme_key(label: str) -> str:
 
 
 def themes(texts: list[str], n: int = 10) -> list[str]:
-    """The most frequent content words (at least 5 letters, no stop words) of some texts."""
+    """The most frequent content words (at least 5 letters, no stop words) of some texts; names are left out
+    (a word never written in lower case there, like a person's or a place's name, is no theme)."""
     counts: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
     for text in texts:
-        words = {w for w in re.findall(r"[a-zåäöé]+", text.casefold()) if len(w) >= 5}
-        counts.update(w for w in words if w not in _stopwords())
-    return [word for word, count in counts.most_common(n) if count >= 2]
+        words = re.findall(r"[A-Za-zÅÄÖÉåäöé]+", text)
+        lower.update({w for w in words if w.islower()})
+        counts.update({w.casefold() for w in words if len(w) >= 5} - _stopwords())
+    return [word for word, count in counts.most_common() if count >= 2 and lower[word]][:n]
 
 
 def shared(profiles: list[Profile]) -> dict[str, list[str]]:

@@ -7,21 +7,88 @@ import streamlit as st
 
 from app.explorer import data, facts
 from app.explorer.text import escape_markdown, shorten
-from app.explorer.widgets import cite, md, organisation_picker, plan_notice, quote, store_ready
+from app.explorer.widgets import cite, md, organisation_picker, page_path, plan_notice, quote, store_ready
 
 LIST_LIMIT = 12
 
 
-def _default_pair(rows: list[dict]) -> list[str]:
-    """Two plans from different organisations, when there are."""
-    plans = [r for r in rows if r["kind"] in ("verksamhetsplan", "kvalitetsplan", "affarsplan", "styrkort")]
+PLAN_KINDS = ("verksamhetsplan", "kvalitetsplan", "affarsplan", "styrkort")
+
+
+def _default_pair(rows: list[dict], series: list[list[str]] | None = None) -> list[str]:
+    """Two read plans from different organisations; else the two latest versions of one plan; else any two
+    plans; documents whose plan was not read, and protocols, only when nothing else is there."""
+    plans = [r for r in rows if r["kind"] in PLAN_KINDS and r.get("plan_state", "read") == "read"]
     chosen: list[dict] = []
-    for row in plans + rows:
+    for row in plans:
         if all(row["publisher"] != c["publisher"] for c in chosen):
             chosen.append(row)
-        if len(chosen) == 2:
-            break
-    return [r["document"] for r in chosen]
+    if len(chosen) >= 2:
+        return [r["document"] for r in chosen[:2]]
+    readable = {r["document"] for r in plans}
+    for versions in series or []:
+        latest = [d for d in versions if d in readable][-2:]
+        if len(latest) == 2:
+            return latest
+    others = [r for r in rows if r["kind"] != "protokoll"] + [r for r in rows if r["kind"] == "protokoll"]
+    picked: list[str] = []
+    for row in plans + others:
+        if row["document"] not in picked:
+            picked.append(row["document"])
+    return picked[:2]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def plan_series(folder: str, version: str) -> list[list[str]]:
+    """The documents of every plan with several versions, oldest version first (graph/versions.py)."""
+    from graph.versions import group_series, versions_of
+
+    chain = data.chain(folder, version)
+    series = group_series(versions_of(chain))
+    return [[v.document for v in s.versions] for s in series if len(s.versions) >= 2]
+
+
+def versions_among(chosen: list[str], series: list[list[str]]) -> list[str] | None:
+    """The chosen documents that are versions of one plan (the first such plan), when at least two are."""
+    for versions in series:
+        shared = [d for d in versions if d in chosen]
+        if len(shared) >= 2:
+            return shared
+    return None
+
+
+def document_titles(rows: list[dict]) -> dict[str, str]:
+    """"Organisation: title" per document; where titles repeat, with the period, else the date, else the file
+    name – the first of these that tells the documents apart."""
+    base = {r["document"]: f"{r['organisation'] or '–'}: {r['title']}" for r in rows}
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(base[row["document"]], []).append(row)
+    titles = dict(base)
+    for text, group in groups.items():
+        if len(group) < 2:
+            continue
+        for field in ("period", "date", "source_file"):
+            values = [str(r.get(field) or "") for r in group]
+            if all(values) and len(set(values)) == len(values):
+                break
+        for row, value in zip(group, values, strict=True):
+            titles[row["document"]] = f"{text} ({value or row['source_file']})"
+    return titles
+
+
+def _history_notice(chosen: list[str], series: list[list[str]], rows: list[dict]) -> None:
+    """Point to Tidslinje where the chosen documents are versions of one plan."""
+    versions = versions_among(chosen, series)
+    if not versions:
+        return
+    row = next(r for r in rows if r["document"] == versions[0])
+    st.info("Dokumenten är versioner av samma plan. Vilka mål och fokusområden som behölls, omformulerades, "
+            "tillkom eller togs bort mellan versionerna – med citat och sida – visas i **Tidslinje**.",
+            icon=":material/timeline:")
+    if st.button("Till Tidslinje", key="jamfor_to_tidslinje", icon=":material/timeline:", type="tertiary"):
+        st.session_state["tidslinje_org"] = facts.org_key(row)
+        st.switch_page(page_path("tidslinje.py"))
 
 
 def _items(title: str, items: list[facts.Item], empty: str) -> None:
@@ -69,11 +136,12 @@ def render() -> None:
     rows = data.documents(folder, version)
     if not store_ready(rows):
         return
-    titles = {r["document"]: f"{r['organisation'] or '–'}: {r['title']}" for r in rows}
+    titles = document_titles(rows)
+    series = plan_series(folder, version)
     selection = organisation_picker(rows, "jamfor_org", include_all=True)
     offered = [r["document"] for r in rows if selection.matches(r)]
     if "jamfor_docs" not in st.session_state:
-        st.session_state["jamfor_docs"] = _default_pair(rows)
+        st.session_state["jamfor_docs"] = _default_pair(rows, series)
     if any(d not in offered for d in st.session_state["jamfor_docs"]):
         st.session_state["jamfor_docs"] = [d for d in st.session_state["jamfor_docs"] if d in offered]
     chosen = st.multiselect("Dokument att jämföra", offered, key="jamfor_docs", format_func=titles.get,
@@ -81,6 +149,7 @@ def render() -> None:
     if len(chosen) < 2:
         st.info("Välj minst två dokument.")
     else:
+        _history_notice(chosen, series, rows)
         profiles = [data.profile(folder, version, d) for d in chosen]
         for column, profile in zip(st.columns(len(profiles), gap="medium"), profiles, strict=True):
             with column, st.container(border=True):

@@ -38,6 +38,20 @@ def unread_list(rows: list[dict], unread: list[dict]) -> list[dict]:
     return sorted([*unread, *extra], key=lambda u: u["source_file"])
 
 
+def checked_caption(rows: list[dict]) -> str:
+    """What the numbers cover: how many documents were checked, and which were not and why."""
+    read = sum(1 for r in rows if r["plan_state"] == "read")
+    protocols = sum(1 for r in rows if r["plan_state"] == "protocol")
+    unread = sum(1 for r in rows if r["plan_state"] == "unread")
+    parts = [f"Granskade: {read} dokument vars planstruktur lästes."]
+    if protocols:
+        parts.append(f"{protocols} protokoll granskas inte för "
+                     "luckor i planen (beslut och uppdrag finns under Ny i styrgruppen).")
+    if unread:
+        parts.append(f"{unread} dokument utan läsbar planstruktur visas nedan.")
+    return " ".join(parts)
+
+
 def show_unread(unread: list[dict]) -> None:
     """Say which documents got no plan gaps because their plan structure was not read, and why (as text)."""
     lines = [f"- {md(u['source_file'])}: {md(u['reason'])}" for u in unread]
@@ -87,6 +101,8 @@ def render() -> None:
         column.metric(f"Allvar: {names['severity'][level].lower()}", count)
     unread_shown = [u for u in unread if u["source_file"] in in_org
                     and (not chosen_docs or u["source_file"] in chosen_docs)]
+    st.caption(checked_caption([r for r in rows if r["source_file"] in in_org
+                                and (not chosen_docs or r["source_file"] in chosen_docs)]))
     if unread_shown:
         show_unread(unread_shown)
     if not shown:

@@ -49,12 +49,18 @@ def render() -> None:
             st.session_state["kedja_org"] = facts.org_key(row)
             st.session_state["kedja_doc"] = wanted_doc
             st.session_state["kedja_type"] = "Alla"
+    readable = [r for r in rows if r["plan_state"] == "read"]
+    if "kedja_org" not in st.session_state and readable:
+        st.session_state["kedja_org"] = facts.org_key(readable[0])  # open on a plan, not on a protocol
     c1, c2 = st.columns(2)
     selection = organisation_picker(rows, "kedja_org", container=c1)
     docs = [r for r in rows if selection.matches(r)]
     doc_keys = [r["document"] for r in docs]
     if st.session_state.get("kedja_doc") not in doc_keys:
         st.session_state.pop("kedja_doc", None)
+        first_read = next((r["document"] for r in docs if r["plan_state"] == "read"), None)
+        if first_read:
+            st.session_state["kedja_doc"] = first_read
     titles = {r["document"]: f"{r['title']} ({r['source_file']})" for r in docs}
     document = c2.selectbox("Dokument", doc_keys, key="kedja_doc", format_func=titles.get)
 
