@@ -40,6 +40,8 @@ from graph.sparql import (
     QueryResult,
     check_reach,
     collect,
+    collect_oxigraph,
+    names_its_dataset,
     parse_query,
     store_graph_names,
 )
@@ -166,11 +168,45 @@ def run_on_endpoint(
                  limits.timeout_s)
 
 
+def _evaluate_on_index(folder: str, query: str, max_rows: int, union: bool = True) -> QueryResult:
+    """The worker's work on the quad index: open its newest snapshot read-only and evaluate."""
+    from graph.quadstore import QuadIndex
+
+    return collect_oxigraph(QuadIndex(folder).query(query, NAMESPACES, union=union), max_rows)
+
+
+def run_on_index(store: Store, query: str, limits: QueryLimits) -> QueryResult:
+    """Check a read-only query and run it on the store's quad index in a worker process, within the limits.
+
+    Nothing is loaded: the index is brought in line with the manifest here (cheap when it is), and the
+    worker opens the index's newest read-only snapshot itself.
+    """
+    prepared = parse_query(query)
+    check_reach(prepared, store_graph_iris(store))
+    store.quads().close()  # in line with the manifest; the parent keeps no handle open across the fork
+    arguments = (str(store.folder), query, limits.max_rows, not names_its_dataset(prepared))
+    started = time.monotonic()
+    try:
+        return run_in_worker(_evaluate_on_index, arguments, limits.timeout_s, forward_logs=False,
+                             spawn=(_evaluate_on_index, arguments), what="sparql")
+    except WorkerTimeout:
+        raise QueryTimeout(limits.timeout_s) from None
+    except WorkerFailed as error:
+        raise QueryError(f"the query stopped without an answer ({error})") from None
+    except Exception as error:  # what the engine raised, as one line
+        first = str(error).splitlines()[0] if str(error) else ""
+        detail = f"{type(error).__name__}: {first}".rstrip(": ")
+        raise QueryError(f"the query failed in the engine ({detail})") from None
+    finally:
+        log.info("sparql: %.2f s on the quad index in a worker process (limit %g s)",
+                 time.monotonic() - started, limits.timeout_s)
+
+
 def run_for_store(store: Store, query: str, limits: QueryLimits | None = None) -> QueryResult:
-    """Run a read-only query for a store: on the SPARQL server when one is set (the store is not loaded),
-    else over the store in a worker process."""
+    """Run a read-only query for a store: on the SPARQL server when one is set, else on the store's quad
+    index in a worker process (nothing is loaded into memory)."""
     limits = limits or limits_from_env()
     endpoint = endpoint_from_env()
     if endpoint is not None:
         return run_on_endpoint(endpoint, query, limits, store_graph_iris(store))
-    return run_limited(store.dataset(), query, limits, store_folder=str(store.folder))
+    return run_on_index(store, query, limits)

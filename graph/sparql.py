@@ -115,6 +115,11 @@ def check_reach(prepared: Query, graph_names: Iterable[str] | None) -> None:
                          "own graphs can be queried, nothing is fetched")
 
 
+def names_its_dataset(prepared: Query) -> bool:
+    """True when a query has FROM or FROM NAMED: it then reads those graphs, not the union of all."""
+    return any(node.name == "DatasetClause" for node in _nodes(prepared.algebra))
+
+
 def store_graph_names(dataset: Dataset) -> set[str]:
     """The IRIs of the named graphs a dataset holds."""
     return {str(graph.identifier) for graph in dataset.graphs()}
@@ -174,6 +179,42 @@ def collect(result: Result, max_rows: int) -> QueryResult:
         rows.append(tuple(row))
     variables = [] if result.type in ("CONSTRUCT", "DESCRIBE") else [str(v) for v in result.vars]
     return QueryResult(result.type, variables, rows, truncated=truncated)
+
+
+def collect_oxigraph(result: object, max_rows: int) -> QueryResult:
+    """Read at most ``max_rows`` rows (or triples) of a pyoxigraph answer as a QueryResult of rdflib terms."""
+    import pyoxigraph as ox
+
+    from graph.quadstore import to_rdflib
+
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ASK", answer=bool(result))
+    rows: list[tuple] = []
+    truncated = False
+    if isinstance(result, ox.QueryTriples):
+        for triple in result:
+            if len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return QueryResult("CONSTRUCT", [], rows, truncated=truncated)
+    variables = [v.value for v in result.variables]
+    for solution in result:
+        if len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(tuple(to_rdflib(solution[name]) for name in variables))
+    return QueryResult("SELECT", variables, rows, truncated=truncated)
+
+
+def run_on_index(index, query: str, graph_names: Iterable[str], max_rows: int) -> QueryResult:
+    """Parse, check and run a read-only query on a store's quad index (graph.quadstore), in this process.
+
+    ``graph_names`` are the store's graph IRIs (the reach check); at most ``max_rows`` rows come back.
+    """
+    prepared = parse_query(query)
+    check_reach(prepared, graph_names)
+    return collect_oxigraph(index.query(query, NAMESPACES, union=not names_its_dataset(prepared)), max_rows)
 
 
 def saved_queries() -> list[SavedQuery]:

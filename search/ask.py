@@ -3,12 +3,17 @@
 Shared by the command line (`styrkedja ask`) and the explorer. Extractive only: every answer is a passage as
 it stands in its document, with its page; nothing is generated.
 
+The nodes come from an rdflib Graph (the explorer's loaded Dataset) or from the store's quad index
+(graph.quadstore): then one CONSTRUCT fetches just what ``passage_nodes`` reads about the hit passages, so
+nothing else is loaded.
+
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -36,6 +41,49 @@ NODE_TYPES: tuple[tuple[URIRef, str], ...] = (
     (SDGO.Goal, "SdgGoal"),
 )
 SDG_SCHEME = "http://metadata.un.org/sdg"
+
+# What passage_nodes reads about a passage: the elements derived from it, what it cites, the inferred links of
+# its elements, and the type and labels of each of those nodes.
+NODES_QUERY = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX sk: <https://w3id.org/styrkedja/ns#>
+CONSTRUCT {
+  ?e prov:wasDerivedFrom ?p . ?p dcterms:references ?r . ?a sk:from ?e . ?a sk:to ?t .
+  ?n rdf:type ?type . ?n rdfs:label ?label . ?n skos:prefLabel ?pref .
+} WHERE {
+  VALUES ?p { %s }
+  {
+    ?e prov:wasDerivedFrom ?p . BIND(?e AS ?n)
+  } UNION {
+    ?p dcterms:references ?r . BIND(?r AS ?n)
+  } UNION {
+    ?e prov:wasDerivedFrom ?p . ?a sk:from ?e . ?a sk:to ?t . BIND(?t AS ?n)
+  }
+  OPTIONAL { ?n rdf:type ?type }
+  OPTIONAL { ?n rdfs:label ?label }
+  OPTIONAL { ?n skos:prefLabel ?pref }
+}
+"""
+
+
+class NodeSource(Protocol):
+    """Where the nodes can be looked up without a loaded graph (graph.quadstore.QuadIndex)."""
+
+    def construct(self, sparql: str) -> Graph:
+        """Run a CONSTRUCT query; return its answer as a Graph."""
+        ...
+
+
+def nodes_graph(source: NodeSource, passages: Iterable[URIRef]) -> Graph:
+    """The triples ``passage_nodes`` reads about these passages, fetched in one query."""
+    values = " ".join(f"<{p}>" for p in dict.fromkeys(str(p) for p in passages))
+    if not values:
+        return Graph()
+    return source.construct(NODES_QUERY % values)
 
 
 @dataclass(frozen=True)
@@ -144,17 +192,27 @@ def answer_of(graph: Graph, question: str, hit: Hit, query_vector=None, embed_se
 
 
 def ask(
-    graph: Graph, index: SearchIndex, question: str, k: int = 5, filters: Filters | None = None
+    graph: Graph | NodeSource, index: SearchIndex, question: str, k: int = 5, filters: Filters | None = None
 ) -> AskResult:
     """Answer one question."""
     return ask_many(graph, index, [question], k, filters)[0]
 
 
 def ask_many(
-    graph: Graph, index: SearchIndex, questions: Sequence[str], k: int = 5, filters: Filters | None = None
+    graph: Graph | NodeSource,
+    index: SearchIndex,
+    questions: Sequence[str],
+    k: int = 5,
+    filters: Filters | None = None,
 ) -> list[AskResult]:
-    """Answer several questions with one embedding call (the model is loaded once)."""
+    """Answer several questions with one embedding call (the model is loaded once).
+
+    ``graph`` is a loaded graph, or the store's quad index (only the hit passages' nodes are fetched).
+    """
     hits = index.batch_search(list(questions), k, filters)
+    if not isinstance(graph, Graph):  # the quad index: fetch the nodes of the hit passages only
+        graph = nodes_graph(graph, (passage_iri(URIRef(h.doc.doc_id), h.passage.index)
+                                    for found in hits for h in found))
     # Answering sentences are marked by shared words only: on the development questions adding the model's
     # similarity marked the right sentence less often (benchmarks/eval_search.py, "answer_marking").
     return [
