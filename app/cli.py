@@ -178,26 +178,17 @@ EXPORT_FORMATS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "jsonl
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write the whole graph (every named graph) in an RDF format."""
-    dataset = _store(args).dataset()
-    fmt = EXPORT_FORMATS[args.format]
-    if fmt == "turtle":  # Turtle has no named graphs: the union is written
-        from rdflib import Graph
+    """Write the whole graph (every named graph) in an RDF format, from the store's quad index."""
+    from graph.sparql import NAMESPACES
+    from graph.store import write_atomic
 
-        union = Graph()
-        for prefix, namespace in dataset.namespaces():
-            union.bind(prefix, namespace)
-        for triple in dataset.triples((None, None, None)):
-            union.add(triple)
-        data = union.serialize(format="turtle")
-    else:
-        data = dataset.serialize(format=fmt)
+    index = _store(args).quads()
+    data = index.serialize(EXPORT_FORMATS[args.format], NAMESPACES)
     if args.output:
-        from graph.store import write_atomic
-
-        write_atomic(Path(args.output), data.encode("utf-8"))
+        write_atomic(Path(args.output), data)
     else:
-        sys.stdout.write(data)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
     return EXIT_OK
 
 
@@ -233,6 +224,20 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         print("\t".join(answer.variables))
         for row in answer.rows:
             print("\t".join("" if value is None else str(value) for value in row))
+    return EXIT_OK
+
+
+def cmd_rebuild_index(args: argparse.Namespace) -> int:
+    """Recreate the store's quad index from its TriG files and reference data."""
+    import time
+
+    store = _store(args)
+    if not store.manifest_path.exists():
+        raise UserError(f"{store.folder}: no store here (no manifest.json); run 'styrkedja build' first")
+    started = time.perf_counter()
+    index = store.rebuild_index()
+    print(f"quad index rebuilt: {len(store.documents())} document graphs, {len(index)} quads, "
+          f"{time.perf_counter() - started:.1f} s")
     return EXIT_OK
 
 
@@ -292,7 +297,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         raise UserError("give a question, or --batch FILE with one question per line")
     index = _search_index(store)
-    results = ask_many(store.dataset(), index, questions, args.k, _filters(args))
+    results = ask_many(store.quads(), index, questions, args.k, _filters(args))  # nodes from the quad index
     for result in results:
         if args.json:
             print(json.dumps(ask_json(result), ensure_ascii=False))
@@ -471,6 +476,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="SELECT result format")
     p.set_defaults(func=cmd_sparql)
+
+    p = sub.add_parser("rebuild-index", help="recreate the store's quad index (SPARQL) from its TriG files")
+    p.set_defaults(func=cmd_rebuild_index)
 
     p = sub.add_parser("publish", help="send the store's graphs to a SPARQL server (Graph Store Protocol)")
     p.add_argument("--endpoint", required=True, help="the Graph Store endpoint, e.g. Virtuoso's "
