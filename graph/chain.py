@@ -1,8 +1,9 @@
-"""The styrkedja: a networkx projection of the graph and the chain through one node (`styrkedja trace`).
+"""The styrkedja: a projection of the graph and the chain through one node (`styrkedja trace`).
 
 Pure over an rdflib Graph or Dataset (the interface contract's terms). :class:`ChainGraph` reads the
-plan elements, agents, passages, documents, provisions and Agenda 2030 nodes once and projects them onto a
-``networkx.MultiDiGraph`` whose edges keep the RDF direction (subject -> object) and carry a ``relation``:
+plan elements, agents, passages, documents, provisions and Agenda 2030 nodes once and projects them onto
+:class:`Relations` (plain adjacency maps; networkx alone took a second to import), whose edges keep the RDF
+direction (subject -> object) and carry a ``relation``:
 
     contributesTo  element -> element        addresses   strategy -> challenge
     responsible    activity -> agent         references  passage/element -> provision or SDG goal/target
@@ -29,7 +30,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import networkx as nx
 from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 
@@ -184,6 +184,52 @@ def shorten(text: str, limit: int = 60) -> str:
     return cut + "…"
 
 
+class Relations:
+    """The projection's nodes (with their type) and typed directed edges, one per source, target, relation."""
+
+    def __init__(self):
+        self.types: dict[str, str] = {}
+        self._out: dict[str, dict[str, dict[str, dict]]] = {}  # source -> relation -> target -> data
+        self._in: dict[str, dict[str, set[str]]] = {}  # target -> relation -> sources
+
+    def __contains__(self, node: str) -> bool:
+        return node in self.types
+
+    def add_node(self, iri: str, type: str) -> None:  # noqa: A002 - the node's type, as the contract names it
+        """Add a node (or set the type of one already there)."""
+        self.types[iri] = type
+
+    def add_edge(self, source: str, target: str, relation: str, **data) -> None:
+        """Add an edge (a second one of the same relation updates its data)."""
+        edge = self._out.setdefault(source, {}).setdefault(relation, {}).setdefault(target, {})
+        edge.update(relation=relation, **data)
+        self._in.setdefault(target, {}).setdefault(relation, set()).add(source)
+
+    def targets(self, source: str, relation: str) -> Iterable[str]:
+        """The targets of a node's edges of one relation."""
+        return self._out.get(source, {}).get(relation, {}).keys()
+
+    def sources(self, target: str, relation: str) -> Iterable[str]:
+        """The sources of the edges of one relation into a node."""
+        return self._in.get(target, {}).get(relation, set())
+
+    def data(self, source: str, target: str, relation: str) -> dict | None:
+        """The data of one edge, None when absent."""
+        return self._out.get(source, {}).get(relation, {}).get(target)
+
+    def reachable(self, start: str, relation: str, forward: bool = True) -> set[str]:
+        """Every node reached from ``start`` along a relation's edges (or against them), but ``start``."""
+        step = self.targets if forward else self.sources
+        seen: set[str] = set()
+        queue = deque([start])
+        while queue:
+            for nxt in step(queue.popleft(), relation):
+                if nxt not in seen and nxt != start:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
+
 class ChainGraph:
     """The projection of an RDF graph onto nodes and relations, with lookups for evidence."""
 
@@ -192,7 +238,7 @@ class ChainGraph:
         self.nodes: dict[str, NodeInfo] = {}
         self.passages: dict[str, PassageInfo] = {}
         self.documents: dict[str, DocumentInfo] = {}
-        self.g = nx.MultiDiGraph()
+        self.g = Relations()
         self._read()
 
     # --- construction -------------------------------------------------------------------------------------
@@ -297,7 +343,7 @@ class ChainGraph:
 
     def _edge(self, s: str, o: str, relation: str, **data) -> None:
         if s in self.g and o in self.g:
-            self.g.add_edge(s, o, key=relation, relation=relation, **data)
+            self.g.add_edge(s, o, relation, **data)
 
     def _read_edges(self) -> None:
         for predicate, relation in (
@@ -384,26 +430,23 @@ class ChainGraph:
 
     def out(self, iri: str, relation: str) -> list[str]:
         """Targets of a node's out-edges with a relation, in a stable order."""
-        if iri not in self.g:
-            return []
-        return sorted({v for _, v, k in self.g.out_edges(iri, keys=True) if k == relation}, key=_natural)
+        return sorted(self.g.targets(iri, relation), key=_natural)
 
     def into(self, iri: str, relation: str) -> list[str]:
         """Sources of a node's in-edges with a relation, in a stable order."""
-        if iri not in self.g:
-            return []
-        return sorted({u for u, _, k in self.g.in_edges(iri, keys=True) if k == relation}, key=_natural)
+        return sorted(self.g.sources(iri, relation), key=_natural)
 
     def edge_data(self, s: str, o: str, relation: str) -> dict:
         """The data of one edge (empty when absent)."""
-        return dict(self.g.get_edge_data(s, o, key=relation) or {})
+        return dict(self.g.data(s, o, relation) or {})
 
-    def relation_view(self, relation: str) -> nx.DiGraph:
-        """A DiGraph of one relation's edges (for ancestors/descendants)."""
-        view = nx.DiGraph()
-        view.add_nodes_from(self.g.nodes)
-        view.add_edges_from((u, v) for u, v, k in self.g.edges(keys=True) if k == relation)
-        return view
+    def descendants(self, iri: str, relation: str) -> set[str]:
+        """Every node a node reaches along one relation (what it contributes to, transitively)."""
+        return self.g.reachable(iri, relation)
+
+    def ancestors(self, iri: str, relation: str) -> set[str]:
+        """Every node that reaches a node along one relation (what contributes to it, transitively)."""
+        return self.g.reachable(iri, relation, forward=False)
 
     def elements(self, document: str | None = None, types: Iterable[str] | None = None) -> list[NodeInfo]:
         """Plan elements, optionally of one document and of some types, in IRI order."""
@@ -648,7 +691,7 @@ def _down_from_target(chain: ChainGraph, start: str, walk: _Walk) -> None:
         else:
             elements.append(subject)
     for element in elements:
-        for parent in nx.descendants(chain.relation_view("contributesTo"), element):
+        for parent in chain.descendants(element, "contributesTo"):
             walk.add(parent, "contributesTo", element)
         _down_from_element(chain, element, walk)
 

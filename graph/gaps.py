@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import networkx as nx
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import PROV
 
@@ -276,7 +275,6 @@ class _Rules:
         self.today = today
         self.settings = settings
         self.duties = duties
-        self.contributes = chain.relation_view("contributesTo")
 
     # --- helpers ------------------------------------------------------------------------------------------
 
@@ -310,7 +308,7 @@ class _Rules:
         doer_sections = {s for s in (self.section_of(d) for d in doers) if s}
         empty: dict[str, list[str]] = {}
         for goal in goals:
-            contributors = nx.ancestors(self.contributes, goal.iri)
+            contributors = self.chain.ancestors(goal.iri, "contributesTo")
             if any(self.chain.nodes[c].type in ("Strategy", "Activity") for c in contributors
                    if c in self.chain.nodes):
                 continue
@@ -434,7 +432,7 @@ class _Rules:
 
     def _served(self, activity: NodeInfo) -> set[str]:
         """SDG goals/targets an activity serves through its chain (explicit references or alignments)."""
-        chain_nodes = {activity.iri} | nx.descendants(self.contributes, activity.iri)
+        chain_nodes = {activity.iri} | self.chain.descendants(activity.iri, "contributesTo")
         served: set[str] = set()
         for node in chain_nodes:
             info = self.chain.nodes.get(node)
