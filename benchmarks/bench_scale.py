@@ -260,38 +260,46 @@ def clone_trig(text: str, old: dict, new: dict) -> str:
     return text
 
 
+def write_quick(path: Path, data: bytes) -> None:
+    """Write a file through a temporary name, without the store's fsync (an assembled store is disposable)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 def clone_graph_files(store: Path, graph_file: str, stem: str, old: dict, new: dict) -> str:
     """Clone a document's TriG file and every file beside it of the same stem (its analysis); return the
     new TriG file's path relative to the store."""
-    from graph.store import write_atomic
-
     source = store / graph_file
     base = source.name[: -len(".trig")]
     for path in source.parent.glob(base + ".*"):
         if path.name.startswith("."):
             continue
         text = clone_trig(path.read_text("utf-8"), old, new)
-        write_atomic(path.with_name(stem + path.name[len(base) :]), text.encode("utf-8"))
+        write_quick(path.with_name(stem + path.name[len(base) :]), text.encode("utf-8"))
     return str(Path(graph_file).with_name(stem + ".trig"))
 
 
 def clone_index_entry(source: Path, target: Path, meta: dict) -> None:
     """A search index entry under another document (its vectors reused as they are)."""
-    import numpy as np
+    import io
 
-    from search.index import write_npz_atomic
+    import numpy as np
 
     with np.load(source, allow_pickle=False) as data:
         arrays = {name: data[name] for name in data.files}
     record = json.loads(str(arrays["record"]))
     record["doc"].update(meta)
     arrays["record"] = np.array(json.dumps(record, ensure_ascii=False))
-    write_npz_atomic(target, arrays)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_quick(target, buffer.getvalue())
 
 
 def assemble(store: Path, copies: Sequence[scale_corpus.Copy], corpus: Path, towns: Sequence[dict]) -> int:
     """Extend a built store with clones of its documents for the copies it lacks; return how many."""
-    from graph.store import MANIFEST, write_atomic
+    from graph.store import MANIFEST
     from search.index import index_file
 
     manifest = json.loads((store / MANIFEST).read_text("utf-8"))
@@ -357,7 +365,7 @@ def assemble(store: Path, copies: Sequence[scale_corpus.Copy], corpus: Path, tow
         added += 1
         if added % 1000 == 0:
             log.info("assembled %d documents", added)
-    write_atomic(store / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_quick(store / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     return added
 
 
@@ -398,7 +406,7 @@ from search.ask import ask
 store, questions = Store(sys.argv[1]), json.loads(sys.argv[2])
 started = time.perf_counter()
 index = cli._search_index(store)
-graph = store.dataset()
+graph = store.quads() if hasattr(store, "quads") else store.dataset()  # as the CLI's ask does
 ask(graph, index, questions[0], 5)
 opened = time.perf_counter() - started
 times = []
@@ -623,8 +631,20 @@ def build_size(
     return detail, rate
 
 
+MARK_CHANGED = """
+import sys
+try:
+    from search.vectors import mark_changed
+except ImportError:
+    sys.exit(0)
+mark_changed(sys.argv[1])
+"""
+
+
 def rebuild_derived(store: Path, args: argparse.Namespace) -> Run | None:
-    """Rebuild the store's derived indexes from its TriG (``styrkedja rebuild-index``) where it exists."""
+    """Rebuild the store's derived indexes from its TriG (``styrkedja rebuild-index``) where it exists, after
+    telling the search index that its entry files changed (search.vectors.mark_changed, where it exists)."""
+    run([sys.executable, "-c", MARK_CHANGED, str(store / "search")], args.timeout, args.rss_limit_mb)
     if not cli_help("rebuild-index"):
         return None
     return run([*CLI, "--store", str(store), "rebuild-index"], args.build_timeout, args.rss_limit_mb)
@@ -673,6 +693,10 @@ def bench(args: argparse.Namespace) -> dict:
             sparql(store, SPARQL_COUNT, args),
             run([*CLI, "--store", str(store), "gaps", "--json"], args.timeout, args.rss_limit_mb),
         ]
+        if not args.no_model:  # a large index may consolidate its vectors on the first search
+            first.append(
+                run([*CLI, "--store", str(store), "ask", QUESTIONS[1]], args.timeout, args.rss_limit_mb)
+            )
         detail.update(first_read_s=[round(r.seconds, 2) for r in first], loadavg=list(os.getloadavg()))
         log.info("size %d: %s; measuring", size, "built" if real else "assembled")
         figures, more = measure(store, probe_document(copies[:size], found), args)
@@ -701,12 +725,35 @@ def bench(args: argparse.Namespace) -> dict:
         " built"
         " size (their graphs and vectors are clones under new IRIs, not readings of the copies)",
     ]
-    report = {"sizes": results, "vectors": vectors_section(store, args), "details": details, "notes": notes}
+    report = {
+        "sizes": results,
+        "vectors": vectors_section(store, args),
+        "growth": growth(results),
+        "details": details,
+        "notes": notes,
+    }
     if args.profile:
         files = [corpus / copy.name for copy in copies[: args.profile + 1]]
         shutil.rmtree(keep / "profile-store", ignore_errors=True)
         report["profile"] = profile_ingest(files, keep / "profile-store", args)
     return report
+
+
+GROWN = ("triples", "store_mb", "cold_sparql_s", "gaps_s", "trace_s", "ask_p95_ms", "peak_mb")
+
+
+def growth(results: Sequence[dict]) -> list[dict]:
+    """How each figure grows from one size to the next: the ratio (later / earlier), null where unknown."""
+    steps = []
+    for before, after in zip(results, results[1:], strict=False):
+        ratios = {
+            key: round(after[key] / before[key], 2)
+            if before.get(key) and after.get(key) is not None
+            else None
+            for key in GROWN
+        }
+        steps.append({"from": before["documents"], "to": after["documents"], **ratios})
+    return steps
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -158,3 +158,12 @@ def test_tiny_run_prints_the_schema(tmp_path):
     assert len(hashes) == 4
     sources = {p.name for p in scale_corpus.source_files(scale_corpus.CORPUS, None)}
     assert not sources & set(manifest["documents"])  # new names
+
+
+def test_growth_is_the_ratio_of_each_figure_between_sizes():
+    small = {"documents": 1000, "triples": 2_000_000, "gaps_s": 0.5, "trace_s": None, "peak_mb": 300.0}
+    large = {"documents": 10000, "triples": 20_000_000, "gaps_s": 1.0, "trace_s": 0.4, "peak_mb": 330.0}
+    (step,) = bench_scale.growth([small, large])
+    assert (step["from"], step["to"]) == (1000, 10000)
+    assert step["triples"] == 10.0 and step["gaps_s"] == 2.0 and step["peak_mb"] == 1.1
+    assert step["trace_s"] is None and step["store_mb"] is None  # unknown on one side
