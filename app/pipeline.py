@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from app.document_reader import read_document_limited
 from graph.iris import document_graph, document_iri
@@ -54,7 +56,8 @@ class RunReport:
         return not self.errors
 
 
-Progress = Callable[[str], None]
+# Called after each file of a run with its name and the pages read (0 when it was not read).
+Progress = Callable[[str, int], None]
 
 
 class Services:
@@ -283,35 +286,46 @@ def corpus_files(corpus: Path) -> list[Path]:
     )
 
 
-def ingest_file(
-    store: Store,
-    path: Path,
-    context: Context,
-    known: DocumentMetadata | None = None,
-    options: ReadOptions | None = None,
-    force: bool = False,
-    services: Services | None = None,
-) -> tuple[str, ParsedDocument | None, list[StageFailure]]:
-    """Read one file into the store; return its status, the parsed document (or None), the failed stages.
+@dataclass
+class Prepared:
+    """A file read, extracted and embedded, not yet committed: what the map of an ingest run gives back."""
 
-    The status is "added", "replaced", "unchanged" or "aliased" (its bytes are a stored document's: the name
-    became another name of that document, and nothing was read). A failed extraction stage does not stop the
-    file: the document is stored with what the other stages found and the failures are recorded in the
-    manifest.
-    """
-    path = path.resolve()
+    entry: DocumentEntry
+    graph: Graph
+    index: Any  # the embedded search index entry (search.index.PreparedUpdate), None without the model
+    failures: list[StageFailure]
+    doc: ParsedDocument | None  # None once sent back from a worker (the graph and index entry suffice)
+
+
+def settle_unread(
+    store: Store, path: Path, force: bool = False, services: Services | None = None
+) -> str | None:
+    """Settle a file that needs no reading: "aliased" (its bytes are a stored document's; recorded as another
+    name of it, under the lock), "unchanged" (stored, current), or None when it must be read."""
     if path.is_file():
         aliased = commit_alias(store, path, sha256_bytes(path.read_bytes()), services)
         if aliased:
-            return aliased, None, []
+            return aliased
     previous = store.documents().get(path.name)  # a first look; the commit reads the manifest again
     use_model = services is not None and services.use_model
     current = previous is not None and not force and previous.extractor == EXTRACTOR_VERSION
     current = current and (previous.enriched or not use_model)  # a --no-model build is finished later
     current = current and not previous.failed_stages  # a stage that failed is tried again
     if current and path.is_file() and sha256_bytes(path.read_bytes()) == previous.sha256:
-        return "unchanged", None, []
+        return "unchanged"
+    return None
+
+
+def prepare_file(
+    path: Path,
+    context: Context,
+    known: DocumentMetadata | None = None,
+    options: ReadOptions | None = None,
+    services: Services | None = None,
+) -> Prepared:
+    """Read, extract and embed one file without writing anything (the map; raises IngestError)."""
     doc = read_document_limited(path, options, known)  # a worker process, within the time limit
+    use_model = services is not None and services.use_model
     if use_model:
         context = replace(context, embed=services.embed_texts)
     built = build_document(doc, context)
@@ -338,8 +352,81 @@ def ingest_file(
         enriched=use_model,
         failed_stages={f.stage: f.error for f in failures},
     )
-    replaced = commit_document(store, entry, graph, services, prepared[0] if prepared else None)
-    return ("replaced" if replaced is not None else "added"), doc, failures
+    return Prepared(entry, graph, prepared[0] if prepared else None, failures, doc)
+
+
+def commit_prepared(store: Store, prepared: Prepared, services: Services | None = None) -> str:
+    """Commit a prepared file (the merge, one document at a time); return "added" or "replaced"."""
+    prepared.entry.added = time.time()  # when it enters the store (it may have been mapped long before)
+    replaced = commit_document(store, prepared.entry, prepared.graph, services, prepared.index)
+    return "replaced" if replaced is not None else "added"
+
+
+def ingest_file(
+    store: Store,
+    path: Path,
+    context: Context,
+    known: DocumentMetadata | None = None,
+    options: ReadOptions | None = None,
+    force: bool = False,
+    services: Services | None = None,
+) -> tuple[str, ParsedDocument | None, list[StageFailure]]:
+    """Read one file into the store; return its status, the parsed document (or None), the failed stages.
+
+    The status is "added", "replaced", "unchanged" or "aliased" (its bytes are a stored document's: the name
+    became another name of that document, and nothing was read). A failed extraction stage does not stop the
+    file: the document is stored with what the other stages found and the failures are recorded in the
+    manifest.
+    """
+    path = path.resolve()
+    settled = settle_unread(store, path, force, services)
+    if settled:
+        return settled, None, []
+    prepared = prepare_file(path, context, known, options, services)
+    return commit_prepared(store, prepared, services), prepared.doc, prepared.failures
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file of a run: a status and its failed stages, or an error; pages read."""
+
+    path: Path
+    status: str = ""
+    failures: list[StageFailure] = field(default_factory=list)
+    error: IngestError | None = None
+    pages: int = 0
+
+
+def unexpected(path: Path, exc: BaseException) -> IngestError:
+    """The error a run records for a file whose ingestion raised something unforeseen (a bug)."""
+    return IngestError(str(path), f"could not be ingested ({type(exc).__name__}: {exc})")
+
+
+def ingest_sequential(
+    store: Store,
+    paths: Iterable[Path],
+    manifest: dict[str, DocumentMetadata],
+    options: ReadOptions | None,
+    force: bool,
+    services: Services | None,
+) -> Iterator[Outcome]:
+    """Ingest files one after another in this process."""
+    context = load_context(store)
+    for path in paths:
+        path = Path(path)
+        try:
+            status, doc, failures = ingest_file(
+                store, path, context, manifest.get(path.name), options, force, services
+            )
+        except IngestError as error:
+            log.error("%s", error)
+            yield Outcome(path, error=error)
+            continue
+        except Exception as exc:  # a bug in one extraction must not stop the run
+            log.exception("%s: unexpected error", path)
+            yield Outcome(path, error=unexpected(path, exc))
+            continue
+        yield Outcome(path, status, failures, pages=len(doc.pages) if doc is not None else 0)
 
 
 def add_files(
@@ -350,33 +437,33 @@ def add_files(
     force: bool = False,
     progress: Progress | None = None,
     services: Services | None = None,
+    workers: int = 1,
+    cluster: str | None = None,
 ) -> RunReport:
-    """Ingest files into the store; a file already stored is replaced, an unchanged one skipped."""
+    """Ingest files into the store; a file already stored is replaced, an unchanged one skipped.
+
+    With ``workers`` > 1 (or a Dask ``cluster`` address) files are read, extracted and embedded in parallel
+    (app/parallel.py) and committed here in their given order: the store is the same as a one-worker run's.
+    """
     report = RunReport()
-    context = load_context(store)
     manifest = manifest or {}
-    for path in paths:
-        path = Path(path)
+    if workers > 1 or cluster:
+        from app.parallel import ingest_parallel
+
+        outcomes = ingest_parallel(store, paths, manifest, options, force, services, workers, cluster)
+    else:
+        outcomes = ingest_sequential(store, paths, manifest, options, force, services)
+    for outcome in outcomes:
+        name = outcome.path.name
+        if outcome.error is not None:
+            report.errors.append(outcome.error)
+        else:
+            getattr(report, outcome.status).append(name)
+            if outcome.failures:
+                report.partial[name] = outcome.failures
+            log.info("%s: %s", name, outcome.status)
         if progress:
-            progress(path.name)
-        try:
-            status, _, failures = ingest_file(
-                store, path, context, manifest.get(path.name), options, force, services
-            )
-        except IngestError as error:
-            log.error("%s", error)
-            report.errors.append(error)
-            continue
-        except Exception as exc:  # a bug in one extraction must not stop the run
-            log.exception("%s: unexpected error", path)
-            report.errors.append(
-                IngestError(str(path), f"could not be ingested ({type(exc).__name__}: {exc})")
-            )
-            continue
-        getattr(report, status).append(path.name)
-        if failures:
-            report.partial[path.name] = failures
-        log.info("%s: %s", path.name, status)
+            progress(name, outcome.pages)
     return report
 
 
@@ -419,8 +506,13 @@ def build_corpus(
     force: bool = False,
     progress: Progress | None = None,
     services: Services | None = None,
+    workers: int = 1,
+    cluster: str | None = None,
 ) -> RunReport:
-    """(Re)build the store from a corpus folder, incrementally; documents whose files left the folder go."""
+    """(Re)build the store from a corpus folder, incrementally; documents whose files left the folder go.
+
+    ``workers`` and ``cluster`` are add_files' (the map in parallel, the merge here).
+    """
     corpus = corpus.resolve()
     if not corpus.is_dir():
         raise IngestError(str(corpus), "no such corpus folder")
@@ -431,7 +523,7 @@ def build_corpus(
     manifest_path = corpus / MANIFEST_NAME
     manifest = load_manifest(manifest_path) if manifest_path.exists() else {}
     files = corpus_files(corpus)
-    report = add_files(store, files, manifest, options, force, progress, services)
+    report = add_files(store, files, manifest, options, force, progress, services, workers, cluster)
     present = {path.name for path in files}
     for name, origin in _origins(store).items():
         gone = Path(origin).parent == corpus and name not in present

@@ -17,13 +17,14 @@ callable and arguments that rebuild what a fork would have shared (``spawn=(func
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import logging
 import multiprocessing
 import os
 import pickle
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,30 @@ class _LogCollector(logging.Handler):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
         self.records.append(record)
+
+
+@contextlib.contextmanager
+def captured_logs() -> Iterator[list[logging.LogRecord]]:
+    """Collect the log records made inside, picklable, instead of handling them here; the root logger's
+    handlers are put back afterwards (a pool worker sends the records back with its answer)."""
+    collector = _LogCollector()
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    for handler in handlers:
+        root.removeHandler(handler)
+    root.addHandler(collector)
+    try:
+        yield collector.records
+    finally:
+        root.removeHandler(collector)
+        for handler in handlers:
+            root.addHandler(handler)
+
+
+def replay(records: Sequence[logging.LogRecord]) -> None:
+    """Handle log records made in another process with this process's loggers (and so its handlers)."""
+    for record in records:
+        logging.getLogger(record.name).handle(record)
 
 
 def _collect_logs() -> _LogCollector:
@@ -165,8 +190,7 @@ def run_in_worker(
             worker.kill()
         worker.join(5)
         log.debug("%s: %.2f s in a worker process (limit %g s)", what, time.monotonic() - started, timeout_s)
-    for record in records:
-        logging.getLogger(record.name).handle(record)
+    replay(records)
     if status == "raise":
         raise payload
     return payload
