@@ -5,9 +5,9 @@
 depends on it alone, the unread flag with its reason, the dated candidates of ``deadline_passed`` (judged at
 query time, against a day and the later documents of the same publisher), the passages that could report a
 follow-up (those with a follow-up cue), the nodes of its chain with their type and label (to resolve a node by
-label), and the reference facts the document touches (type, label, broader of its provisions and Agenda 2030
-targets), so that a trace reads only its documents' TriG files. Gaps are computed by graph/gaps.py's own rules
-over the document and the reference graphs: the same rules, the same output, as over the whole store.
+label), and the document's chain projection (graph.chain.ChainGraph.projection), so that a trace reads only
+the analyses of the documents it touches, and no RDF. Gaps are computed by graph/gaps.py's own rules over the
+document and the reference graphs: the same rules, the same output, as over the whole store.
 
 An analysis is a JSON file beside its TriG file (``graphs/<stem>.analysis.json``), written atomically before
 the manifest that points to the graph changes, and swept with the graph. It carries :func:`rules_version` (a
@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SKOS, Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 
 from graph.chain import (
@@ -73,8 +73,6 @@ INDEX_FILE = "analyses.sqlite"
 # Bump when the analysis' shape changes; the rules' own files are digested into the version as well.
 ANALYSIS_FORMAT = "1"
 RULE_FILES = ("gaps.py", "gaps.toml", "law_duties.toml", "chain.py", "chain.toml", "analyses.py")
-# The reference facts a trace needs about the nodes a document touches (no statute texts).
-REFERENCE_PREDICATES = (RDF.type, RDFS.label, SKOS.broader, SKOS.notation)
 
 
 @lru_cache(maxsize=1)
@@ -147,7 +145,7 @@ class DocumentAnalysis:
     deadlines: list[Candidate] = field(default_factory=list)
     follow_ups: list[list[str]] = field(default_factory=list)  # [document, passage IRI, text]
     nodes: list[list[str | None]] = field(default_factory=list)  # [iri, type, label, document]
-    reference: str = ""  # N-Triples: the reference facts about the nodes the document touches
+    chain: dict = field(default_factory=dict)  # the document's chain projection (ChainGraph.projection)
 
     def to_json(self) -> dict:
         """The analysis as a JSON-ready dict."""
@@ -164,7 +162,7 @@ class DocumentAnalysis:
             deadlines=[Candidate(**c) for c in data.get("deadlines", [])],
             follow_ups=[list(f) for f in data.get("follow_ups", [])],
             nodes=[list(n) for n in data.get("nodes", [])],
-            reference=data.get("reference", ""),
+            chain=data.get("chain", {}),
         )
 
     def encode(self) -> bytes:
@@ -209,7 +207,7 @@ def analyse_document(graph: Graph, reference: Graph) -> DocumentAnalysis:
             analysis.follow_ups.append([passage.document, passage.iri, passage.text])
     nodes = sorted(chain.nodes.values(), key=lambda n: _natural(n.iri))
     analysis.nodes = [[n.iri, n.type, n.label, n.document] for n in nodes]
-    analysis.reference = _reference_facts(chain, reference)
+    analysis.chain = chain.projection()
     return analysis
 
 
@@ -226,28 +224,6 @@ def _pages(chain: ChainGraph, iris: Iterable[str | None]) -> dict[str, list[int]
         if page is not None:
             pages[iri] = [page]
     return pages
-
-
-def _reference_facts(chain: ChainGraph, reference: Graph) -> str:
-    """The reference triples (type, label, broader, notation) about the chain's nodes and document types."""
-    subjects = {URIRef(iri) for iri in chain.nodes}
-    for doc in chain.documents:
-        subjects.update(o for o in chain.rdf.objects(URIRef(doc), _SK_DOCUMENT_TYPE))
-    facts = Graph()
-    for subject in subjects:
-        for predicate in REFERENCE_PREDICATES:
-            for obj in reference.objects(subject, predicate):
-                facts.add((subject, predicate, obj))
-    return "".join(sorted(line + "\n" for line in facts.serialize(format="nt").splitlines() if line.strip()))
-
-
-def _sk_document_type() -> URIRef:
-    from ontology import SK
-
-    return SK.documentType
-
-
-_SK_DOCUMENT_TYPE = _sk_document_type()
 
 
 @lru_cache(maxsize=4)
@@ -355,7 +331,7 @@ def _read_graph(store, entry) -> Graph | None:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (graph_file TEXT PRIMARY KEY, source_file TEXT, document TEXT, version TEXT,
-                                 report TEXT, reference TEXT);
+                                 report TEXT);
 CREATE TABLE IF NOT EXISTS nodes (graph_file TEXT, iri TEXT, type TEXT, label TEXT, folded TEXT,
                                   document TEXT);
 CREATE INDEX IF NOT EXISTS nodes_iri ON nodes (iri);
@@ -413,9 +389,9 @@ class AnalysisIndex:
                   "unread": [asdict(u) for u in analysis.unread],
                   "deadlines": [asdict(c) for c in analysis.deadlines]}
         self.db.execute(
-            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
             (graph_file, entry.source_file, entry.document, analysis.version,
-             json.dumps(report, ensure_ascii=False, separators=(",", ":")), analysis.reference),
+             json.dumps(report, ensure_ascii=False, separators=(",", ":"))),
         )
         self.db.executemany(
             "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?)",
@@ -505,15 +481,6 @@ class AnalysisIndex:
                 raise ChainError(ambiguous_message(node, list(found.values()), sources))
         raise ChainError(unknown_message(node))
 
-    def reference_facts(self, graph_files: Iterable[str]) -> Graph:
-        """The reference facts the given documents touch, as one graph."""
-        graph = Graph()
-        for graph_file in graph_files:
-            row = self.db.execute("SELECT reference FROM docs WHERE graph_file = ?", (graph_file,)).fetchone()
-            if row and row[0]:
-                graph.parse(data=row[0], format="nt")
-        return graph
-
 
 def _connect(path: Path) -> sqlite3.Connection:
     """The index database (in memory where the store folder cannot be written)."""
@@ -529,10 +496,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _has_passage(store, entry, iri: str) -> bool:
-    graph = _read_graph(store, entry)
-    from ontology import SK
-
-    return graph is not None and (URIRef(iri), RDF.type, SK.Passage) in graph
+    analysis = load_analysis(store, entry)
+    return analysis is not None and any(p["iri"] == iri for p in analysis.chain.get("passages", []))
 
 
 # --- the commands' answers ----------------------------------------------------------------------------------
@@ -623,16 +588,15 @@ class _FollowUps:
 
 
 def store_trace(store, node: str) -> Trace:
-    """The chain through a node (IRI or label), reading only the documents it touches (graph.chain.trace)."""
+    """The chain through a node (IRI or label) from the stored projections of only the documents it is in."""
     started = time.perf_counter()
     index = AnalysisIndex(store)
     try:
         iri, files = index.resolve(node)
-        graphs = [g for g in (_read_graph(store, index.entries[f]) for f in files) if g is not None]
-        chain = ChainGraph(union([*graphs, index.reference_facts(files)]))
+        parts = [a.chain for a in (load_analysis(store, index.entries[f]) for f in files) if a is not None]
     finally:
         index.close()
-    result = trace(chain, iri)
+    result = trace(ChainGraph.from_projections(parts), iri)
     log.debug("trace of %s over %d documents in %.2f s", iri, len(files), time.perf_counter() - started)
     return result
 

@@ -26,7 +26,7 @@ import re
 import tomllib
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -266,7 +266,8 @@ class ChainGraph:
         self.g.add_node(info.iri, type=info.type)
 
     def _read_documents(self) -> None:
-        for doc, _, _ in _triples(self.rdf, None, RDF.type, SK.Document):
+        documents = {d for d, _, _ in _triples(self.rdf, None, RDF.type, SK.Document)}
+        for doc in sorted(documents, key=lambda d: _natural(str(d))):  # one order, however the RDF was read
             iri = str(doc)
             kind_node = self._value(doc, SK.documentType)
             kind = "annat"
@@ -293,7 +294,8 @@ class ChainGraph:
 
     def _read_passages(self) -> None:
         texts = {str(s): str(o) for s, _, o in _triples(self.rdf, None, SK.text, None)}
-        for passage, _, _ in _triples(self.rdf, None, RDF.type, SK.Passage):
+        passages = {p for p, _, _ in _triples(self.rdf, None, RDF.type, SK.Passage)}
+        for passage in sorted(passages, key=lambda p: _natural(str(p))):
             iri = str(passage)
             doc = self._value(passage, SK.inDocument)
             section = self._value(passage, SK.section)
@@ -312,7 +314,8 @@ class ChainGraph:
         for cls, name in ELEMENT_TYPES.items():  # most specific class first: the first one found wins
             for subject, _, _ in _triples(self.rdf, None, RDF.type, cls):
                 types.setdefault(str(subject), name)
-        for iri, kind in types.items():
+        priority = {name: i for i, name in enumerate(ELEMENT_TYPES.values())}
+        for iri, kind in sorted(types.items(), key=lambda item: (priority[item[1]], _natural(item[0]))):
             node = URIRef(iri)
             doc = self._value(node, SK.inDocument)
             passage = self._value(node, PROV.wasDerivedFrom)
@@ -335,7 +338,7 @@ class ChainGraph:
 
     def _read_agents(self) -> None:
         agents = {str(o) for _, _, o in _triples(self.rdf, None, SK.responsible, None)}
-        for agent in agents:
+        for agent in sorted(agents, key=_natural):
             node = URIRef(agent)
             kinds = {o for _, _, o in _triples(self.rdf, node, RDF.type, None)}
             kind = next((name for cls, name in AGENT_TYPES.items() if cls in kinds), "Organization")
@@ -383,8 +386,8 @@ class ChainGraph:
                 self._edge(iri, str(broader), "broader")
 
     def _read_references(self) -> None:
-        for s, _, o in _triples(self.rdf, None, DCTERMS.references, None):
-            subject = str(s)
+        found = {(str(s), str(o)) for s, _, o in _triples(self.rdf, None, DCTERMS.references, None)}
+        for subject, o in sorted(found, key=lambda pair: (_natural(pair[0]), _natural(pair[1]))):
             if subject not in self.nodes and subject not in self.passages:
                 continue
             self._target_node(str(o))
@@ -393,12 +396,17 @@ class ChainGraph:
             self._edge(subject, str(o), "references")
 
     def _read_alignments(self) -> None:
+        found = []
         for alignment, _, _ in _triples(self.rdf, None, RDF.type, SK.Alignment):
             source, target = self._value(alignment, SK_FROM), self._value(alignment, SK.to)
             if source is None or target is None:
                 continue
             score = self._value(alignment, SK.score)
             method = self._value(alignment, SK.method)
+            found.append((str(source), str(target), score, method, alignment))
+        # one order however the RDF was read (of two alignments of one pair, the higher score's data stays)
+        found.sort(key=lambda a: (_natural(a[0]), _natural(a[1]), float(a[2]) if a[2] is not None else -1.0))
+        for source, target, score, method, alignment in found:
             self._target_node(str(target))
             if str(source) in self.passages and str(source) not in self.g:
                 self.g.add_node(str(source), type="Passage")
@@ -425,6 +433,47 @@ class ChainGraph:
                     linked = forum.passage is not None and forum.passage == element.passage
                 if linked:
                     self._edge(element.iri, forum.iri, "forum")
+
+    # --- the projection without RDF -------------------------------------------------------------------------
+
+    def projection(self) -> dict:
+        """The projection as JSON-ready data (documents, passages, nodes, edges): trace needs no RDF then."""
+        edges = sorted(
+            ([source, target, relation, {k: v for k, v in data.items() if k not in ("relation", "node")}]
+             for source, relations in self.g._out.items()
+             for relation, targets in relations.items()
+             for target, data in targets.items()),
+            key=lambda e: (_natural(e[0]), e[2], _natural(e[1])),
+        )
+        return {
+            "documents": [asdict(d) for d in self.documents.values()],
+            "passages": [asdict(p) for p in self.passages.values()],
+            "nodes": [asdict(n) for n in self.nodes.values()],
+            "typed": sorted(([iri, kind] for iri, kind in self.g.types.items() if iri not in self.nodes),
+                            key=lambda t: _natural(t[0])),
+            "edges": edges,
+        }
+
+    @classmethod
+    def from_projections(cls, parts: Iterable[dict]) -> ChainGraph:
+        """A projection put together from :meth:`projection` data (of one or more documents' graphs)."""
+        chain = cls.__new__(cls)
+        chain.rdf = Graph()
+        chain.nodes, chain.passages, chain.documents, chain.g = {}, {}, {}, Relations()
+        for part in parts:
+            for data in part["documents"]:
+                chain.documents.setdefault(data["iri"], DocumentInfo(**data))
+            for data in part["passages"]:
+                chain.passages.setdefault(data["iri"], PassageInfo(**data))
+            for data in part["nodes"]:
+                if data["iri"] not in chain.nodes:
+                    chain._add_node(NodeInfo(**data))
+            for iri, kind in part["typed"]:
+                if iri not in chain.g:
+                    chain.g.add_node(iri, kind)
+            for source, target, relation, data in part["edges"]:
+                chain.g.add_edge(source, target, relation, **data)
+        return chain
 
     # --- lookups ------------------------------------------------------------------------------------------
 
