@@ -80,16 +80,27 @@ def _store(args: argparse.Namespace):
 
 
 def _progress(total: int, what: str):
-    """A tqdm progress bar on stderr (silent when stderr is not a terminal) and a callback for it."""
-    from tqdm import tqdm
+    """Progress of an ingest run: a bar on a terminal (documents, pages/s, time left), else log lines."""
+    from app.progress import IngestProgress
 
-    bar = tqdm(total=total, desc=what, unit="file", file=sys.stderr, disable=None, leave=False)
+    bar = IngestProgress(total, what)
+    return bar, bar
 
-    def step(name: str) -> None:
-        bar.set_postfix_str(name, refresh=False)
-        bar.update(1)
 
-    return bar, step
+def _parallel(args: argparse.Namespace) -> dict:
+    """The build/add options of the parallel map: worker processes, or a Dask cluster's address."""
+    if args.workers is not None and args.workers < 1:
+        raise UserError(f"--workers must be at least 1, not {args.workers}")
+    if args.cluster:
+        import importlib.util
+
+        from app.cluster import INSTALL_HINT
+
+        if importlib.util.find_spec("distributed") is None:
+            raise UserError(f"--cluster: {INSTALL_HINT}")
+    from app.parallel import available_cores
+
+    return {"workers": args.workers or available_cores(), "cluster": args.cluster}
 
 
 def _report(report, verb: str) -> int:
@@ -125,14 +136,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         raise UserError(f"{corpus}: no such corpus folder")
+    from app.cluster import ClusterError
+
+    parallel = _parallel(args)
     bar, step = _progress(len(corpus_files(corpus)), "build")
     try:
         store = _store(args)
         services = Services(store, use_model=not args.no_model)
         report = build_corpus(
-            store, corpus, ReadOptions(max_pages=args.max_pages), args.force, step, services
+            store, corpus, ReadOptions(max_pages=args.max_pages), args.force, step, services, **parallel
         )
-    except IngestError as error:
+    except (IngestError, ClusterError) as error:
         raise UserError(str(error)) from error
     finally:
         bar.close()
@@ -141,16 +155,20 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Ingest files into the store, replacing a file already there."""
+    from app.cluster import ClusterError
     from app.pipeline import Services, add_files
     from ingest.reader import ReadOptions
 
+    parallel = _parallel(args)
     bar, step = _progress(len(args.files), "add")
     store = _store(args)
     options = ReadOptions(max_pages=args.max_pages)
     try:
         report = add_files(
-            store, args.files, None, options, args.force, step, Services(store, not args.no_model)
+            store, args.files, None, options, args.force, step, Services(store, not args.no_model), **parallel
         )
+    except ClusterError as error:
+        raise UserError(str(error)) from error
     finally:
         bar.close()
     return _report(report, "add")
@@ -423,6 +441,14 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parallel_options(p: argparse.ArgumentParser) -> None:
+    """--workers and --cluster of build and add."""
+    p.add_argument("--workers", type=int, default=None,
+                   help="files read, extracted and embedded in parallel (default: the machine's cores)")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="run that work on a Dask cluster (tcp://host:8786; needs styrkedja[cluster])")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for all commands."""
     from ingest.reader import DEFAULT_MAX_PAGES
@@ -454,6 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-extract every file, changed or not")
     p.add_argument("--no-model", action="store_true", help="skip the embedding model's work (inferred links)")
     p.add_argument("--max-pages", type=int, default=max_pages, help="refuse PDFs with more pages")
+    _parallel_options(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("add", help="ingest files (.pdf, .txt, .md); a stored file is replaced")
@@ -461,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-extract even if unchanged")
     p.add_argument("--no-model", action="store_true", help="skip the embedding model's work (inferred links)")
     p.add_argument("--max-pages", type=int, default=max_pages, help="refuse PDFs with more pages")
+    _parallel_options(p)
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("remove", help="remove documents (file name, path or IRI) and all extracted from them")
