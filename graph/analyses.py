@@ -352,7 +352,14 @@ class AnalysisIndex:
         self.store = store
         self.entries = {e.graph_file: e for e in store.documents().values()}
         self.db = _connect(store.folder / INDEX_FILE)
-        self._sync()
+        try:
+            self._sync()
+        except sqlite3.OperationalError as error:  # a store this process may read but not write
+            log.info("analysis index of %s cannot be updated (%s); kept in memory", store.folder, error)
+            self.db.close()
+            self.db = sqlite3.connect(":memory:", isolation_level=None)
+            self.db.executescript(_SCHEMA)
+            self._sync()
 
     def close(self) -> None:
         """Close the database."""
@@ -373,9 +380,11 @@ class AnalysisIndex:
                 for table in ("docs", "nodes", "follow_ups"):
                     self.db.execute(f"DELETE FROM {table} WHERE graph_file = ?", (graph_file,))  # noqa: S608
             have = {f for (f,) in self.db.execute("SELECT graph_file FROM docs")}
-            for graph_file in new:
+            for number, graph_file in enumerate(new, 1):
                 if graph_file not in have:
                     self._insert(graph_file)
+                if number % 500 == 0:
+                    log.info("analysis index: %d of %d documents read", number, len(new))
         log.info("analysis index: %d documents added, %d dropped in %.2f s", len(new), len(gone),
                  time.perf_counter() - started)
 
