@@ -9,8 +9,15 @@ version of a document, never a mix.
 Vectors are keyed by a hash of exactly what was embedded (search.embedder.embedding_text: the document
 line, the section and the passage text, i.e. ``Passage.content_hash``'s input plus the document line):
 re-indexing a document embeds only passages whose key is not already in the index under the current
-recipe (the same document first, then any document, so a renamed file costs nothing). The dense matrix
-and the BM25 index over all documents are built in memory on the first search after a change.
+recipe (the same document first, then any document, so a renamed file costs nothing).
+
+Two ways to search. Below ``MERGE_MIN_PASSAGES`` (the demo corpus, the tests) the dense matrix (float32) and
+the BM25 index over all documents are built in memory on the first search after a change, and dense search
+is exact. From that size on, searches read a merged generation instead (search.vectors: float16 vectors and
+the BM25 index memory-mapped, an IVF-PQ index for dense candidates, passages read only for hits), rebuilt
+when the documents changed — by ``consolidate`` (``python -m search.index FOLDER``), which a search that
+finds the generation stale runs in a child process, so the searching process's memory never holds the build.
+The per-document files are then never loaded by a search.
 """
 
 from __future__ import annotations
@@ -21,9 +28,12 @@ import hashlib
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -34,9 +44,10 @@ import numpy as np
 from graph.passages import Passage, passages_of
 from graph.store import write_atomic
 from ingest.model import ParsedDocument
+from search import vectors as merged
 from search.embedder import WITH_SECTION, E5Embedder, Embedder, document_line, embedding_text
 from search.expand import expand_query
-from search.fusion import DEFAULT_FUSION, FusionConfig, fuse
+from search.fusion import DEFAULT_FUSION, FusionConfig, fuse, top_indices
 from search.records import DocMeta, Filters, Hit, IndexedPassage, doc_meta_of
 from search.tokenize import TOKENIZER_VERSION, tokenize
 
@@ -45,6 +56,15 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 DOCS_DIR = "docs"
 QUERY_CHUNK = 64  # queries scored against the matrix at once in batch_search
+# From this many passages a search reads the merged, memory-mapped generation (search.vectors) instead of
+# loading every document: measured (benchmarks/bench_vectors.py, README), the in-memory path's process
+# peaks at 1.40 GB with the model at 100,000 passages, and its dense scan grows linearly past ~50 ms there.
+MERGE_MIN_PASSAGES = 50_000
+# Bytes of a document file per passage, to guess a store's size from its files without reading them
+# (float32 vectors of 384 dimensions and the passage's record).
+BYTES_PER_PASSAGE = 2_400
+# A search that must merge a store of this many passages (estimated) does it in a child process.
+SUBPROCESS_MIN_PASSAGES = 20_000
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,36 @@ class PreparedUpdate:
     reused: int  # passages whose vector was already in the index
 
 
+def write_entry(folder: str | Path, doc: _Doc) -> None:
+    """Write one document's entry file atomically (callers then call search.vectors.mark_changed)."""
+    folder = Path(folder) / DOCS_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise IndexError_(f"The search index folder {folder} cannot be created: {error}.") from error
+    record = {
+        "format": FORMAT,
+        "doc": doc.meta.to_json(),
+        "recipe": doc.recipe,
+        "tokenizer": TOKENIZER_VERSION,
+        "passages": [
+            [p.index, p.text, p.char_start, p.char_end, p.page, p.section, p.kind, p.content_hash,
+             p.described]
+            for p in doc.passages
+        ],
+        "keys": doc.keys,
+        "tokens": doc.tokens,
+        "labels": [list(label) for label in doc.labels],
+        "label_keys": doc.label_keys,
+    }
+    arrays = {
+        "vectors": doc.vectors,
+        "label_vectors": doc.label_vectors,
+        "record": np.array(json.dumps(record, ensure_ascii=False)),
+    }
+    write_npz_atomic(folder / _doc_file_name(doc.meta.doc_id), arrays)
+
+
 def index_file(folder: str | Path, doc_id: str) -> Path:
     """The file of an index folder that holds one document's entry."""
     return Path(folder) / DOCS_DIR / _doc_file_name(doc_id)
@@ -132,6 +182,8 @@ def prune(folder: str | Path, keep: Sequence[str] | set[str]) -> list[Path]:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
             deleted.append(path)
+    if any(path.suffix == ".npz" for path in deleted):
+        merged.mark_changed(folder)
     return deleted
 
 
@@ -139,15 +191,55 @@ class SearchIndex:
     """Dense + lexical passage index of one store folder, with filtered, fused search."""
 
     def __init__(
-        self, folder: str | Path, embedder: Embedder | None = None, fusion: FusionConfig = DEFAULT_FUSION
+        self,
+        folder: str | Path,
+        embedder: Embedder | None = None,
+        fusion: FusionConfig = DEFAULT_FUSION,
+        merge_min: int = MERGE_MIN_PASSAGES,
     ) -> None:
         self.folder = Path(folder)
         self.fusion = fusion
+        self.merge_min = merge_min
         self._embedder = embedder
-        self._docs: dict[str, _Doc] = {}
+        self._loaded: dict[str, _Doc] | None = None  # the per-document entries, read on first need
         self._built: _Built | None = None
+        self._generation: merged.Generation | None = None
+        self._generation_checked = False
         self._by_hash: dict[str, tuple[str, int]] | None = None
-        self._load()
+
+    @property
+    def _docs(self) -> dict[str, _Doc]:
+        """Every document's entry, read from its file on first use (a merged generation never needs them)."""
+        if self._loaded is None:
+            self._loaded = {}
+            self._load()
+        return self._loaded
+
+    def _fresh_generation(self) -> merged.Generation | None:
+        """The merged generation to search, if a fresh one exists (checked once until this index changes)."""
+        if not self._generation_checked:
+            self._generation_checked = True
+            self._generation = merged.open_fresh(self.folder, self.embedder.recipe)
+        return self._generation
+
+    def _backend(self) -> _Built | merged.Generation:
+        """What searches read: a fresh merged generation, one made now for a large store, or memory."""
+        if self._built is not None:
+            return self._built
+        generation = self._fresh_generation()
+        if generation is None and self._wants_merge():
+            consolidate(self.folder, self.embedder.recipe, subprocess_from=SUBPROCESS_MIN_PASSAGES)
+            self._generation_checked = False
+            generation = self._fresh_generation()
+        return generation if generation is not None else self._build()
+
+    def _wants_merge(self) -> bool:
+        """True when the store is large enough to be searched through a merged generation."""
+        if self._loaded is not None:
+            return len(self) >= self.merge_min and len(self) > 0
+        if merged.has_generation(self.folder):
+            return True
+        return estimated_passages(self.folder) >= self.merge_min
 
     # ------------------------------------------------------------------------------------------- state
 
@@ -158,28 +250,47 @@ class SearchIndex:
             self._embedder = E5Embedder()
         return self._embedder
 
+    def _reader(self) -> merged.Generation | None:
+        """The fresh merged generation when the documents are not held in memory (reads go to it)."""
+        return None if self._loaded is not None else self._fresh_generation()
+
     def documents(self) -> list[DocMeta]:
         """The metadata of every indexed document, in doc id order."""
+        if (generation := self._reader()) is not None:
+            return list(generation.metas)
         return [self._docs[doc_id].meta for doc_id in sorted(self._docs)]
 
     def __contains__(self, doc_id: object) -> bool:
+        if (generation := self._reader()) is not None:
+            return doc_id in generation.by_id
         return doc_id in self._docs
 
     def __len__(self) -> int:
+        if (generation := self._reader()) is not None:
+            return generation.size
         return sum(len(doc.passages) for doc in self._docs.values())
 
     def passages(self, doc_id: str) -> list[IndexedPassage]:
         """The indexed passages of one document (empty when unknown)."""
+        if (generation := self._reader()) is not None:
+            return generation.doc_passages(doc_id)
         doc = self._docs.get(doc_id)
         return list(doc.passages) if doc else []
 
     def vectors(self, doc_id: str) -> np.ndarray:
         """The passage vectors of one document, one row per passage (copy)."""
+        if (generation := self._reader()) is not None:
+            return generation.doc_vectors(doc_id)
         doc = self._docs.get(doc_id)
         return doc.vectors.copy() if doc else np.zeros((0, 0), dtype=np.float32)
 
-    def all_vectors(self) -> dict[str, np.ndarray]:
-        """Every document's passage vectors under the current recipe (for search.similar)."""
+    def all_vectors(self) -> Mapping[str, np.ndarray]:
+        """Every document's passage vectors under the current recipe (for search.similar).
+
+        From a merged generation this is a mapping that reads each document's vectors when asked.
+        """
+        if (generation := self._reader()) is not None:
+            return _GenerationVectors(generation)
         recipe = self.embedder.recipe
         return {doc_id: doc.vectors for doc_id, doc in self._docs.items() if doc.recipe == recipe}
 
@@ -202,32 +313,7 @@ class SearchIndex:
             self._docs[doc.meta.doc_id] = doc
 
     def _write(self, doc: _Doc) -> None:
-        folder = self.folder / DOCS_DIR
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise IndexError_(f"The search index folder {folder} cannot be created: {error}.") from error
-        record = {
-            "format": FORMAT,
-            "doc": doc.meta.to_json(),
-            "recipe": doc.recipe,
-            "tokenizer": TOKENIZER_VERSION,
-            "passages": [
-                [p.index, p.text, p.char_start, p.char_end, p.page, p.section, p.kind, p.content_hash,
-                 p.described]
-                for p in doc.passages
-            ],
-            "keys": doc.keys,
-            "tokens": doc.tokens,
-            "labels": [list(label) for label in doc.labels],
-            "label_keys": doc.label_keys,
-        }
-        arrays = {
-            "vectors": doc.vectors,
-            "label_vectors": doc.label_vectors,
-            "record": np.array(json.dumps(record, ensure_ascii=False)),
-        }
-        write_npz_atomic(folder / _doc_file_name(doc.meta.doc_id), arrays)
+        write_entry(self.folder, doc)
 
     # ------------------------------------------------------------------------------------ update/remove
 
@@ -313,10 +399,12 @@ class SearchIndex:
         unchanged = on_disk is not None and _same(on_disk, doc)
         if not unchanged:
             self._write(doc)
+            merged.mark_changed(self.folder)
         held = self._docs.get(doc_id)
         if not unchanged or held is None or not _same(held, doc):
             self._docs[doc_id] = doc
             self._built = None
+            self._forget_generation()
             if self._by_hash is not None:
                 self._by_hash.update({key: (doc_id, i) for i, key in enumerate(doc.keys)})
         return not unchanged
@@ -355,11 +443,20 @@ class SearchIndex:
         existed = path.exists()
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+        if existed:
+            merged.mark_changed(self.folder)
         if doc is None and not existed:
             return False
         self._built = None
+        self._forget_generation()
         self._by_hash = None
         return True
+
+    def _forget_generation(self) -> None:
+        if self._generation is not None:
+            self._generation.close()
+        self._generation = None
+        self._generation_checked = False
 
     # ------------------------------------------------------------------------------------------ search
 
@@ -427,8 +524,9 @@ class SearchIndex:
         return self._built
 
     def prepare(self) -> None:
-        """Build the in-memory matrix and BM25 index now (otherwise the first search does it)."""
-        self._build()
+        """Open the merged generation or build the in-memory matrix and BM25 index now (else the first search
+        does it)."""
+        self._backend()
 
     def _mask(self, built: _Built, filters: Filters | None) -> np.ndarray | None:
         if filters is None or filters.is_empty():
@@ -438,12 +536,18 @@ class SearchIndex:
 
     def lexical_scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage (in the built row order) for a query."""
-        built = self._build()
-        return _lexical(built, query)
+        backend = self._backend()
+        if isinstance(backend, merged.Generation):
+            return backend.lexical(query_tokens(query))
+        return _lexical(backend, query)
 
     def dense_scores(self, query_vectors: np.ndarray) -> np.ndarray:
-        """Cosine similarity of query vectors (Q, dim) with every passage: (Q, N)."""
-        built = self._build()
+        """Cosine similarity of query vectors (Q, dim) with every passage: (Q, N) (exact, a full scan)."""
+        backend = self._backend()
+        if isinstance(backend, merged.Generation):
+            queries = np.asarray(query_vectors, dtype=np.float32)
+            return np.stack([backend.exact_dense(q) for q in queries]) if len(queries) else np.zeros((0, 0))
+        built = backend
         if built.matrix.shape[0] == 0:
             return np.zeros((len(query_vectors), 0), dtype=np.float32)
         queries = np.asarray(query_vectors, dtype=np.float32)
@@ -462,7 +566,10 @@ class SearchIndex:
         self, queries: Sequence[str], k: int = 10, filters: Filters | None = None
     ) -> list[list[Hit]]:
         """Search several queries at once (one embedding call); one list of hits per query, in order."""
-        built = self._build()
+        backend = self._backend()
+        if isinstance(backend, merged.Generation):
+            return self._merged_search(backend, queries, k, filters)
+        built = backend
         if not queries:
             return []
         if built.matrix.shape[0] == 0:
@@ -501,9 +608,53 @@ class SearchIndex:
 
     def passage_at(self, row: int) -> tuple[IndexedPassage, DocMeta]:
         """The passage and document of a row of the built matrix (for evaluation tools)."""
-        built = self._build()
-        doc = self._docs[built.doc_ids[built.row_doc[row]]]
-        return doc.passages[built.row_passage[row]], doc.meta
+        backend = self._backend()
+        if isinstance(backend, merged.Generation):
+            return backend.passage(row), backend.metas[int(backend.row_doc[row])]
+        doc = self._docs[backend.doc_ids[backend.row_doc[row]]]
+        return doc.passages[backend.row_passage[row]], doc.meta
+
+    def _merged_search(
+        self, generation: merged.Generation, queries: Sequence[str], k: int, filters: Filters | None
+    ) -> list[list[Hit]]:
+        """Search a merged generation: ANN (or filtered exact) dense candidates and BM25 candidates, scored
+        exactly and fused as in memory."""
+        if not queries:
+            return []
+        if generation.size == 0:
+            return [[] for _ in queries]
+        query_vectors = np.asarray(self.embedder.queries(list(queries)), dtype=np.float32)
+        mask = None
+        if filters is not None and not filters.is_empty():
+            ok = np.array([filters.matches(meta) for meta in generation.metas], dtype=bool)
+            mask = ok[generation.row_doc]
+        pool = max(self.fusion.pool, k)
+        results = []
+        for query, vector in zip(queries, query_vectors, strict=True):
+            lexical = generation.lexical(query_tokens(query))
+            if mask is not None:
+                lexical = np.where(mask, lexical, -np.inf)
+            rows = np.union1d(
+                generation.dense_candidates(vector, pool, mask),
+                top_indices(np.where(lexical > 0, lexical, -np.inf), pool),
+            )
+            dense = np.full(generation.size, -np.inf, dtype=np.float32)
+            dense[rows] = generation.lifted(rows, vector)
+            found, scores = fuse(dense, lexical, k, self.fusion)
+            hits = []
+            for rank, (row, score) in enumerate(zip(found, scores, strict=True), start=1):
+                hits.append(
+                    Hit(
+                        generation.passage(int(row)),
+                        generation.metas[int(generation.row_doc[row])],
+                        float(score),
+                        float(dense[row]),
+                        float(max(lexical[row], 0.0)),
+                        rank,
+                    )
+                )
+            results.append(hits)
+        return results
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -556,11 +707,16 @@ def _bm25(corpus_ids: list[array], vocab: dict[str, int]) -> Any:
     return bm25
 
 
+def query_tokens(query: str) -> list[str]:
+    """The lexical tokens a query is matched by (expanded, tokenized; repeats kept)."""
+    return [t for t in tokenize(expand_query(query)) if t]
+
+
 def _lexical(built: _Built, query: str) -> np.ndarray:
     n = built.matrix.shape[0]
     if built.bm25 is None:
         return np.zeros(n, dtype=np.float32)
-    tokens = [t for t in tokenize(expand_query(query)) if t in built.vocab and t]
+    tokens = [t for t in query_tokens(query) if t in built.vocab]
     if not tokens:
         return np.zeros(n, dtype=np.float32)
     return np.asarray(built.bm25.get_scores(tokens), dtype=np.float32)
@@ -658,3 +814,109 @@ def index_document(
     """Index a parsed document's passages (graph.passages.passages_of) and its elements' labels."""
     meta = meta or doc_meta_of(doc)
     return index.update(meta.doc_id, passages_of(doc), meta, labels)
+
+
+class _GenerationVectors(Mapping[str, np.ndarray]):
+    """Document id -> passage vectors (float32), read from a merged generation when asked."""
+
+    def __init__(self, generation: merged.Generation) -> None:
+        self._generation = generation
+
+    def __getitem__(self, doc_id: str) -> np.ndarray:
+        if doc_id not in self._generation.by_id:
+            raise KeyError(doc_id)
+        return self._generation.doc_vectors(doc_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._generation.by_id)
+
+    def __len__(self) -> int:
+        return len(self._generation.by_id)
+
+
+def estimated_passages(folder: str | Path) -> int:
+    """A guess of an index folder's passages from its files' sizes (nothing is read)."""
+    docs = Path(folder) / DOCS_DIR
+    if not docs.is_dir():
+        return 0
+    with os.scandir(docs) as entries:
+        total = sum(
+            e.stat().st_size for e in entries if e.name.endswith(".npz") and not e.name.startswith(".")
+        )
+    return total // BYTES_PER_PASSAGE
+
+
+def iter_documents(folder: str | Path) -> Iterator[_Doc]:
+    """Read an index folder's document entries one at a time, in doc id order (unreadable ones skipped)."""
+    docs = Path(folder) / DOCS_DIR
+    if not docs.is_dir():
+        return
+    # Names are hashes of the doc ids: read the ids first (the JSON record only), then the entries in order.
+    ids: list[tuple[str, Path]] = []
+    for path in sorted(docs.glob("*.npz")):
+        if path.name.startswith("."):
+            continue
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                ids.append((json.loads(str(data["record"]))["doc"]["doc_id"], path))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("Skipping the unreadable search index file %s (%s); re-ingest it.", path, error)
+    for _, path in sorted(ids):
+        try:
+            yield _read_doc(path)
+        except (OSError, ValueError, KeyError, TypeError, FileNotFoundError) as error:
+            log.warning("Skipping the unreadable search index file %s (%s); re-ingest it.", path, error)
+
+
+def consolidate(
+    folder: str | Path, recipe: str, ann_min: int | None = None, subprocess_from: int | None = None
+) -> None:
+    """Write a fresh merged generation of an index folder unless one is already fresh.
+
+    With ``subprocess_from``, a store estimated at that many passages or more is merged by a child process
+    (``python -m search.index``), so this process's memory never holds the build. One builder at a time.
+    """
+    folder = Path(folder)
+    ann_min = merged.ANN_MIN if ann_min is None else ann_min
+    with merged.build_lock(folder):
+        token = merged.change_token(folder)
+        current = merged.open_generation(folder)
+        if current is not None:
+            fresh = current.token == token and current.recipe == recipe
+            current.close()
+            if fresh:
+                return
+        if subprocess_from is not None and estimated_passages(folder) >= subprocess_from:
+            log.info("Merging the search index of %s in a child process.", folder)
+            root = str(Path(__file__).resolve().parent.parent)
+            path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+            env = {**os.environ, "PYTHONPATH": path}
+            command = [sys.executable, "-m", "search.index", str(folder), "--recipe", recipe,
+                       "--ann-min", str(ann_min), "--locked"]
+            subprocess.run(command, check=True, env=env)
+            return
+        merged.write_generation(folder, iter_documents(folder), recipe, token, ann_min)
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    """Merge an index folder's generation: ``python -m search.index FOLDER --recipe R``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Merge a search index folder into a memory-mapped form.")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--recipe", help="the embedding recipe (default: the configured model's)")
+    parser.add_argument("--ann-min", type=int, default=merged.ANN_MIN)
+    parser.add_argument("--locked", action="store_true", help="the caller holds the build lock")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    recipe = args.recipe or E5Embedder().recipe
+    if args.locked:
+        token = merged.change_token(args.folder)
+        merged.write_generation(args.folder, iter_documents(args.folder), recipe, token, args.ann_min)
+    else:
+        consolidate(args.folder, recipe, args.ann_min)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

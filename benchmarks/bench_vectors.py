@@ -1,0 +1,280 @@
+"""Vectors at scale: a merged, memory-mapped index of synthetic passages, searched by a fresh process.
+
+Prints JSON: {"passages", "ann_recall_at_10", "p95_ms", "exact_p95_ms", "peak_mb"} (and diagnostics).
+
+- The store: ``passages`` synthetic passages in documents of 100, written as the index's per-document files
+  (search.index.write_entry) and merged by search.index.consolidate (a child process, as a search does).
+  Vectors are random unit vectors with cluster structure, not embeddings: 384 dimensions, one cluster per
+  200 passages, each vector ``2·m + c + noise`` normalised (m a shared direction, as real embeddings share
+  one: mean cosine of two random passages ≈ 0.75). Texts are 15–40 pseudo-words drawn from a Zipf
+  distribution over 20,000 words, so the BM25 index has realistic posting lists. Element labels: none.
+- The search process is fresh (``--search FOLDER``): it loads the embedding model, opens the index and
+  searches it as ``ask`` does (SearchIndex.search, k = 10, the model embedding each query text).
+- ``ann_recall_at_10``: 200 query vectors (a passage's vector plus noise, normalised); the top 10 of the
+  ANN path (IVF-PQ candidates, rescored exactly from the float16 vectors) against the top 10 of an exact
+  scan of the same float16 vectors.
+- ``p95_ms``: SearchIndex.search over the ANN path, query embedding included, after 5 warm-up queries.
+- ``peak_mb``: the search process's ru_maxrss after those searches, model included, measured *before* the
+  exact timings (an exact scan reads every vector, which would put all of them in the process's resident
+  set — that is what the ANN path avoids).
+- ``exact_p95_ms``: the same searches with the dense candidates found by a full exact scan (float16 read
+  and converted chunk by chunk) instead of the ANN index.
+
+Run: .venv/bin/python benchmarks/bench_vectors.py --json [--passages 1000000] [--folder DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from search import vectors as merged  # noqa: E402
+from search.index import SearchIndex, _Doc, consolidate, write_entry  # noqa: E402
+from search.records import DocMeta, IndexedPassage  # noqa: E402
+from search.tokenize import tokenize  # noqa: E402
+
+log = logging.getLogger("bench_vectors")
+DIM = 384
+PER_DOC = 100
+PER_CLUSTER = 200
+WORDS = 20_000
+QUERIES = 200
+TIMED = 60
+RECIPE = "bench-vectors|synthetic"
+SYLLABLES = ["ka", "ru", "se", "lo", "mi", "ta", "ne", "vi", "sko", "pla", "hu", "dra", "ge", "fo", "bi",
+             "ja"]
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process in MB (ru_maxrss is in KB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _words(rng: np.random.Generator) -> list[str]:
+    words: dict[str, None] = {}
+    while len(words) < WORDS:
+        words["".join(rng.choice(SYLLABLES, size=rng.integers(2, 5)))] = None
+    return list(words)
+
+
+class Synthetic:
+    """Clustered unit vectors and Zipf texts, generated in order from one seed."""
+
+    def __init__(self, passages: int, seed: int = 11) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.passages = passages
+        clusters = max(16, passages // PER_CLUSTER)
+        mean = self.rng.standard_normal(DIM).astype(np.float32)
+        self.mean = mean / np.linalg.norm(mean)
+        centers = self.rng.standard_normal((clusters, DIM)).astype(np.float32)
+        self.centers = centers / np.linalg.norm(centers, axis=1, keepdims=True)
+        self.words = _words(self.rng)
+        self.tokens = [" ".join(tokenize(w)) for w in self.words]
+        ranks = np.arange(1, WORDS + 1, dtype=np.float64)
+        self.p = (1 / ranks) / (1 / ranks).sum()
+
+    def vectors(self, n: int) -> np.ndarray:
+        """n clustered unit vectors (384 dimensions)."""
+        c = self.rng.integers(0, len(self.centers), n)
+        noise = 0.6 * self.rng.standard_normal((n, DIM)).astype(np.float32) / np.sqrt(DIM)
+        v = 2.0 * self.mean + self.centers[c] + noise
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    def text(self) -> tuple[str, str]:
+        """A passage text and its lexical tokens."""
+        picked = self.rng.choice(WORDS, size=int(self.rng.integers(15, 41)), p=self.p)
+        text = " ".join(self.words[i] for i in picked)
+        return text, " ".join(self.tokens[i] for i in picked if self.tokens[i])
+
+
+def build_store(folder: Path, passages: int) -> None:
+    """Write ``passages`` synthetic passages as per-document entries and merge them."""
+    synthetic = Synthetic(passages)
+    started = time.perf_counter()
+    for number, first in enumerate(range(0, passages, PER_DOC)):
+        n = min(PER_DOC, passages - first)
+        doc_id = f"https://w3id.org/styrkedja/id/doc/bench-{number:07d}"
+        meta = DocMeta(doc_id, f"bench-{number}.txt", f"Plan {number}", "Norrvik", "Norrviks kommun",
+                       "verksamhetsplan", (2020 + number % 7,))
+        records, tokens, offset = [], [], 0
+        for i in range(n):
+            text, lexical = synthetic.text()
+            records.append(IndexedPassage(doc_id, i, text, offset, offset + len(text), 1 + i // 10, "Mål",
+                                          "paragraph", f"{number}-{i}"))
+            tokens.append(lexical)
+            offset += len(text) + 2
+        keys = [f"{number}-{i}" for i in range(n)]
+        write_entry(folder, _Doc(meta, records, synthetic.vectors(n), keys, tokens, RECIPE))
+        if number % 1000 == 0:
+            log.info("%d passages written (%.0f s)", first + n, time.perf_counter() - started)
+    merged.mark_changed(folder)
+    consolidate(folder, RECIPE, subprocess_from=0)
+    log.info("Store of %d passages built and merged in %.0f s.", passages, time.perf_counter() - started)
+
+
+def query_vectors(generation: merged.Generation, rng: np.random.Generator) -> np.ndarray:
+    """Query vectors near stored passages: a stored vector plus noise, normalised."""
+    rows = np.sort(rng.choice(generation.size, QUERIES, replace=False))
+    base = np.asarray(generation.vectors[rows], dtype=np.float32)
+    noisy = base + 0.3 * rng.standard_normal(base.shape).astype(np.float32) / np.sqrt(DIM)
+    return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+
+
+class _Fixed:
+    """A recipe-matching embedder for the search process: the model embeds the query texts."""
+
+    recipe = RECIPE
+
+    def passages(self, texts):  # pragma: no cover - the store is built already
+        """Not used: the store is built."""
+        raise NotImplementedError
+
+    def queries(self, texts):
+        """Embed queries with the model."""
+        from search.model import embed_queries
+
+        return embed_queries(texts)
+
+
+class _Cached:
+    """Query vectors made beforehand, looked up by text."""
+
+    recipe = RECIPE
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def queries(self, texts):
+        """The cached vectors of the texts."""
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def search_process(folder: Path) -> dict:
+    """Measure in this (fresh) process: model loaded, index opened, ANN searches, then exact ones."""
+    from search.ann import CANDIDATES
+    from search.model import embed_queries, load_model
+
+    load_model()
+    embed_queries(["uppstart"])
+    index = SearchIndex(folder, embedder=_Fixed())
+    index.prepare()
+    generation = index._fresh_generation()
+    assert generation is not None and generation.ann is not None, "the store was not merged with an ANN index"
+    rng = np.random.default_rng(5)
+    vectors = query_vectors(generation, rng)
+    found = []
+    ann_times = []
+    for vector in vectors:
+        start = time.perf_counter()
+        found.append(generation.dense_candidates(vector, 10, None))
+        ann_times.append((time.perf_counter() - start) * 1000)
+    synthetic = Synthetic(1000, seed=3)
+    texts = [synthetic.text()[0][:120] for _ in range(TIMED + 5)]
+    for text in texts[:5]:
+        index.search(text, k=10)
+    times = []
+    for text in texts[5:]:
+        start = time.perf_counter()
+        index.search(text, k=10)
+        times.append((time.perf_counter() - start) * 1000)
+    peak = peak_mb()
+    # Retrieval alone (the query vectors made beforehand), since query embedding on a shared machine varies.
+    cached = dict(zip(texts[5:], embed_queries(texts[5:]), strict=True))
+    embedder = index.embedder
+    index._embedder = _Cached(cached)
+    retrieval = []
+    for text in texts[5:]:
+        start = time.perf_counter()
+        index.search(text, k=10)
+        retrieval.append((time.perf_counter() - start) * 1000)
+    index._embedder = embedder
+    embed_times = []
+    for text in texts[5:25]:
+        start = time.perf_counter()
+        embed_queries([text])
+        embed_times.append((time.perf_counter() - start) * 1000)
+    # Exact: after the peak was read (a full scan makes every vector resident).
+    exact_top = []
+    exact_times = []
+    for vector in vectors:
+        start = time.perf_counter()
+        scores = generation.exact_dense(vector)
+        exact_times.append((time.perf_counter() - start) * 1000)
+        exact_top.append(np.argpartition(-scores, 10)[:10])
+    recall = float(np.mean([len(set(f.tolist()) & set(t.tolist())) / 10
+                            for f, t in zip(found, exact_top, strict=True)]))
+    kept = generation.ann
+    generation.ann = None
+    search_exact = []
+    for text in texts[5:25]:
+        start = time.perf_counter()
+        index.search(text, k=10)
+        search_exact.append((time.perf_counter() - start) * 1000)
+    generation.ann = kept
+    return {
+        "passages": generation.size,
+        "ann_recall_at_10": round(recall, 4),
+        "p95_ms": round(float(np.percentile(times, 95)), 1),
+        "exact_p95_ms": round(float(np.percentile(search_exact, 95)), 1),
+        "peak_mb": round(peak, 1),
+        "p50_ms": round(float(np.percentile(times, 50)), 1),
+        "retrieval_p95_ms": round(float(np.percentile(retrieval, 95)), 1),
+        "embed_p50_ms": round(float(np.percentile(embed_times, 50)), 1),
+        "ann_dense_p95_ms": round(float(np.percentile(ann_times, 95)), 1),
+        "exact_dense_p95_ms": round(float(np.percentile(exact_times, 95)), 1),
+        "candidates": CANDIDATES,
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def measure_vectors(passages: int, folder: Path) -> dict:
+    """Build (or reuse) a merged synthetic store of ``passages`` in ``folder``; measure in a fresh process."""
+    folder = Path(folder)
+    generation = merged.open_fresh(folder, RECIPE)
+    if generation is None or generation.size != passages:
+        if folder.exists() and any(folder.iterdir()):
+            raise SystemExit(f"{folder} holds another index; give an empty folder.")
+        build_store(folder, passages)
+    else:
+        generation.close()
+    command = [sys.executable, str(Path(__file__).resolve()), "--search", str(folder)]
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the JSON (the default output)")
+    parser.add_argument("--passages", type=int, default=1_000_000)
+    parser.add_argument("--folder", type=Path, help="where the store is built (kept; reused when it matches)")
+    parser.add_argument("--search", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.getLogger("ingest").setLevel(logging.ERROR)
+    if args.search:
+        print(json.dumps(search_process(args.search)))
+        return 0
+    if args.folder:
+        result = measure_vectors(args.passages, args.folder)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            result = measure_vectors(args.passages, Path(tmp) / "search")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
