@@ -257,16 +257,25 @@ class Store:
         """Return a new path for a document's TriG file (each write gets its own; the manifest names it)."""
         return self.folder / GRAPHS / f"{slug(source_file)}.{uuid.uuid4().hex[:12]}.trig"
 
-    def put(self, entry: DocumentEntry, graph: Graph) -> DocumentEntry | None:
+    def encode(self, graph_iri: str, graph: Graph) -> tuple[bytes, bytes | None]:
+        """A document graph as put writes it: its TriG and its analysis (made in a parallel ingest's map)."""
+        from graph.analyses import encode_analysis
+
+        # The analysis: gaps and trace read it (graph/analyses.py).
+        return _trig(graph_iri, graph), encode_analysis(graph, self.reference_dir())
+
+    def put(
+        self, entry: DocumentEntry, graph: Graph, encoded: tuple[bytes, bytes | None] | None = None
+    ) -> DocumentEntry | None:
         """Store one document graph (replacing the document's previous graph) and record it.
 
         Under the lock: the graph goes to a new file, the manifest is re-read and rewritten with the entry,
-        then the previous graph file is deleted. Returns the entry it replaced, if any.
+        then the previous graph file is deleted. ``encoded`` is ``encode(entry.graph, graph)`` when made
+        already. Returns the entry it replaced, if any.
         """
-        from graph.analyses import encode_analysis, write_analysis
+        from graph.analyses import write_analysis
 
-        data = _trig(entry.graph, graph)
-        analysis = encode_analysis(graph, self.reference_dir())  # gaps and trace read it (graph/analyses.py)
+        data, analysis = encoded or self.encode(entry.graph, graph)
         with self.lock():
             path = self.new_graph_file(entry.source_file)
             write_atomic(path, data)
