@@ -1,11 +1,11 @@
 """Parallel ingest: a map (read, extract and embed one file) in worker processes or on a Dask cluster, and a
 merge (commit one document at a time, in the files' given order) in the caller.
 
-The map writes nothing: it returns the document graph, the embedded search index entry and the failed stages
-(app.pipeline.Prepared). The merge is app.pipeline's own: whether a file is unread (unchanged, or another
-name of stored bytes) is decided when its turn comes, against the store as it is then, and the commit takes
-the store's lock as a one-worker run does. So the store ends up as a one-worker run's, and one broken file
-never stops the others: its error names it.
+The map writes nothing: it returns the document graph with its TriG and analysis (Store.encode), the
+embedded search index entry and the failed stages (app.pipeline.Prepared). The merge is app.pipeline's own:
+whether a file is unread (unchanged, or another name of stored bytes) is decided when its turn comes,
+against the store as it is then, and the commit takes the store's lock as a one-worker run does. So the
+store ends up as a one-worker run's, and one broken file never stops the others: its error names it.
 
 A worker loads the embedding model itself (the same cache as the caller, search/model.py) and runs torch on
 $STYRKEDJA_THREADS threads (default: the cores shared out among the workers, at most 2). At most
@@ -117,7 +117,9 @@ def map_file(task: Task) -> Mapped:
         try:
             context, services = _state(task.store_folder, task.use_model)
             prepared = prepare_file(task.path, context, task.known, task.options, services)
-            prepared = replace(prepared, doc=None)  # the caller needs the graph and the index entry only
+            # The caller needs the graph (and its TriG and analysis, made here) and the index entry only.
+            encoded = services.store.encode(prepared.entry.graph, prepared.graph)
+            prepared = replace(prepared, doc=None, encoded=encoded)
         except IngestError as error:
             problem = (error.path, error.problem)
         except Exception as exc:  # a bug in one extraction must not stop the run

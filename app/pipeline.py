@@ -174,13 +174,14 @@ def prune_index(store: Store) -> None:
 
 
 def commit_document(
-    store: Store, entry: DocumentEntry, graph, services: Services | None, prepared=None
+    store: Store, entry: DocumentEntry, graph, services: Services | None, prepared=None, encoded=None
 ) -> DocumentEntry | None:
     """Commit one document under the store's lock: its search index entry, then its graph and manifest entry.
 
     ``prepared`` is its embedded index entry (None without the model, or when that stage failed). An index
     entry that would no longer match the stored document (another version's, or a failed stage's leftover)
-    is deleted. Returns the manifest entry it replaced, if any.
+    is deleted. ``encoded`` is the graph's TriG and analysis when made already (Store.encode; made again
+    here when the graph changes under the lock). Returns the manifest entry it replaced, if any.
     """
     with store.lock():
         documents = store.documents()
@@ -197,6 +198,7 @@ def commit_document(
             entry.aliases = dict(previous.aliases)
             for name in entry.aliases:
                 graph.add((URIRef(entry.document), SK.sourceFile, Literal(name)))
+            encoded = None  # the graph changed
         for other in documents.values():  # two names, one IRI ('Plan 2024.pdf', 'plan_2024.pdf'): refused
             if other.document == entry.document and other.source_file != entry.source_file:
                 raise IngestError(
@@ -209,7 +211,7 @@ def commit_document(
             services.commit_index(prepared)
         elif stage_failed or previous is None or previous.sha256 != entry.sha256:
             (services or Services(store, use_model=False)).forget(entry.document)
-        replaced = store.put(entry, graph)
+        replaced = store.put(entry, graph, encoded)
         prune_index(store)
     return replaced
 
@@ -295,6 +297,7 @@ class Prepared:
     index: Any  # the embedded search index entry (search.index.PreparedUpdate), None without the model
     failures: list[StageFailure]
     doc: ParsedDocument | None  # None once sent back from a worker (the graph and index entry suffice)
+    encoded: tuple[bytes, bytes | None] | None = None  # the graph's TriG and analysis (Store.encode), if made
 
 
 def settle_unread(
@@ -358,7 +361,9 @@ def prepare_file(
 def commit_prepared(store: Store, prepared: Prepared, services: Services | None = None) -> str:
     """Commit a prepared file (the merge, one document at a time); return "added" or "replaced"."""
     prepared.entry.added = time.time()  # when it enters the store (it may have been mapped long before)
-    replaced = commit_document(store, prepared.entry, prepared.graph, services, prepared.index)
+    replaced = commit_document(
+        store, prepared.entry, prepared.graph, services, prepared.index, prepared.encoded
+    )
     return "replaced" if replaced is not None else "added"
 
 

@@ -4,6 +4,14 @@ Prints JSON (contract): {"files": [{"file", "pages", "pages_per_s", "pypdfium2_p
 "peak_mb"}.
 Extra fields per file: the stages of our parse (chars, tables, layout) as pages/s, and pdfplumber's
 ``extract_text`` as a second reference. Run: .venv/bin/python benchmarks/bench_ingest.py --json
+
+With ``--workers N [N ...]`` it measures whole ingest runs instead (``styrkedja add`` with the model into a
+new store: reading, extraction, embedding, commit), once per worker count, and prints
+{"runs": [{"workers", "documents", "pages", "seconds", "docs_per_s", "pages_per_s", "peak_mb",
+"peak_parent_mb", "peak_worker_mb"}]}: ``peak_mb`` is the largest sum of the resident memory of this process
+and all its children at any moment (sampled every 0.2 s), the others the largest single process's.
+``--real-dev`` takes the files of ../shared/real-dev/docs. Run:
+.venv/bin/python benchmarks/bench_ingest.py --real-dev --workers 1 2
 """
 
 from __future__ import annotations
@@ -79,6 +87,99 @@ def measure(path: Path, repeat: int, with_pdfplumber: bool) -> dict:
     return row
 
 
+def _rss_tree(root: int) -> tuple[float, float, float]:
+    """Resident MB of ``root`` and all its descendants now: (sum, root's own, the largest descendant's)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text("ascii", "replace")
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid = int(entry.name)
+        parents[pid] = int(fields.get("PPid", "0").strip() or 0)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) / 1024 if "VmRSS" in fields else 0.0
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    others = [rss.get(pid, 0.0) for pid in tree if pid != root]
+    return sum(rss.get(pid, 0.0) for pid in tree), rss.get(root, 0.0), max(others, default=0.0)
+
+
+class PeakSampler:
+    """Samples the memory of this process tree in a thread; keeps the peaks."""
+
+    def __init__(self, every_s: float = 0.2):
+        import threading
+
+        self.every_s = every_s
+        self.peaks = [0.0, 0.0, 0.0]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import os
+
+        while not self._stop.is_set():
+            now = _rss_tree(os.getpid())
+            self.peaks = [max(peak, value) for peak, value in zip(self.peaks, now, strict=True)]
+            self._stop.wait(self.every_s)
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def ingest_run(paths: list[Path], workers: int) -> dict:
+    """One whole ingest (the model included) of ``paths`` into a new store with ``workers`` processes."""
+    import tempfile
+
+    from app.pipeline import Services, add_files
+    from graph.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
+        store = Store(Path(folder) / "store")
+        with PeakSampler() as sampler:
+            started = time.perf_counter()
+            report = add_files(store, paths, services=Services(store), workers=workers)
+            seconds = time.perf_counter() - started
+        pages = sum(entry.pages for entry in store.documents().values())
+        documents = len(store.documents())
+    if report.errors:
+        print(f"bench_ingest: {len(report.errors)} files failed: {report.errors}", file=sys.stderr)
+    total, parent, worker = sampler.peaks
+    return {
+        "workers": workers,
+        "documents": documents,
+        "pages": pages,
+        "seconds": round(seconds, 1),
+        "docs_per_s": round(documents / seconds, 3),
+        "pages_per_s": round(pages / seconds, 2),
+        "peak_mb": round(total, 1),
+        "peak_parent_mb": round(parent, 1),
+        "peak_worker_mb": round(worker, 1),
+    }
+
+
+def runs_main(paths: list[Path], worker_counts: list[int]) -> None:
+    """Measure whole ingest runs per worker count and print JSON."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    runs = [ingest_run(paths, workers) for workers in worker_counts]
+    print(json.dumps({"runs": runs}, indent=1))
+
+
 def main() -> None:
     """Run the benchmark on the corpus (or the given) PDFs and print JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -88,7 +189,16 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print JSON (the default; kept for the contract)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-pdfplumber", action="store_true", help="skip the pdfplumber reference")
+    parser.add_argument("--workers", type=int, nargs="+", help="measure whole ingest runs with these workers")
+    parser.add_argument("--real-dev", nargs="?", const=ROOT.parent / "shared" / "real-dev", type=Path,
+                        help="the files of DIR/docs (default ../shared/real-dev)")
     args = parser.parse_args()
+    if args.workers:
+        from app.pipeline import corpus_files
+
+        paths = args.pdfs or corpus_files(args.real_dev / "docs" if args.real_dev else ROOT / "corpus")
+        runs_main(paths, args.workers)
+        return
     paths = args.pdfs or sorted(ROOT.glob("corpus/*.pdf")) + [
         ROOT / "tests/data/pdf/002_finspang_twocolumn.pdf"
     ]

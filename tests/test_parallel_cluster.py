@@ -68,3 +68,19 @@ def test_no_scheduler_is_one_sentence():
 
     with pytest.raises(ClusterError, match="no Dask scheduler answers"):
         DaskPool("tcp://127.0.0.1:9", timeout_s=2)
+
+
+def test_cli_add_on_the_cluster(cluster, tmp_path, capsys):
+    from app.cli import main
+
+    paths = []
+    for name, text in [("ekdala_plan.md", "# Verksamhetsplan 2025 Ekdala kommun\n\n## Mål 1: Trygghet\n"),
+                       ("ekdala_protokoll.md", "# Protokoll Ekdala kommun 2025-02-01\n\n§ 3 Budget\n")]:
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        paths.append(str(path))
+    folder = str(tmp_path / "store")
+    assert main(["-q", "--store", folder, "add", "--no-model", "--cluster", cluster.scheduler_address,
+                 *paths]) == 0
+    assert "2 added" in capsys.readouterr().out
+    assert sorted(Store(folder).documents()) == ["ekdala_plan.md", "ekdala_protokoll.md"]
