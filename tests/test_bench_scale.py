@@ -129,6 +129,7 @@ def test_tiny_run_prints_the_schema(tmp_path):
             "2",
             "--no-real-dev",
             "--no-model",
+            "--no-vectors",
             "--keep",
             str(tmp_path),
             "--workers",
