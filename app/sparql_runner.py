@@ -41,7 +41,6 @@ from graph.sparql import (
     check_reach,
     collect,
     collect_oxigraph,
-    names_its_dataset,
     parse_query,
     store_graph_names,
 )
@@ -168,11 +167,11 @@ def run_on_endpoint(
                  limits.timeout_s)
 
 
-def _evaluate_on_index(folder: str, query: str, max_rows: int, union: bool = True) -> QueryResult:
+def _evaluate_on_index(folder: str, query: str, max_rows: int) -> QueryResult:
     """The worker's work on the quad index: open its newest snapshot read-only and evaluate."""
     from graph.quadstore import QuadIndex
 
-    return collect_oxigraph(QuadIndex(folder).query(query, NAMESPACES, union=union), max_rows)
+    return collect_oxigraph(QuadIndex(folder).query(query, NAMESPACES), max_rows)
 
 
 def run_on_index(store: Store, query: str, limits: QueryLimits) -> QueryResult:
@@ -184,7 +183,7 @@ def run_on_index(store: Store, query: str, limits: QueryLimits) -> QueryResult:
     prepared = parse_query(query)
     check_reach(prepared, store_graph_iris(store))
     store.quads().close()  # in line with the manifest; the parent keeps no handle open across the fork
-    arguments = (str(store.folder), query, limits.max_rows, not names_its_dataset(prepared))
+    arguments = (str(store.folder), query, limits.max_rows)
     started = time.monotonic()
     try:
         return run_in_worker(_evaluate_on_index, arguments, limits.timeout_s, forward_logs=False,

@@ -23,6 +23,13 @@ Layout of ``<store>/quads/``::
     state.json       which TriG file each document graph came from, the reference stamp, the generation of
                      ``live`` and of the newest snapshot
 
+The default graph is the union of the store's graphs kept as a set: every triple of a named graph is also in
+the default graph, once however many graphs hold it, and leaves it when the last graph holding it is
+replaced or dropped. Oxigraph's own union mode (``use_default_graph_as_union``) is a bag: a triple in 1,600
+document graphs (an organisation's label) comes back 1,600 times, so a join over it grows with the square of
+the store and counts differ from rdflib's Dataset. Queries therefore read the real default graph (set
+semantics, as rdflib's union does); ``GRAPH`` reads the named graphs; ``FROM``/``FROM NAMED`` work as written.
+
 Why snapshots: RocksDB allows one read-write process, and a read-only open of a database another process is
 writing is undefined (measured: it fails with "No such file … .sst" once compaction deletes a file). A
 snapshot is never written after it is made, so a reader opens it while ``add`` writes ``live``.
@@ -60,7 +67,7 @@ FOLDER = "quads"
 LIVE = "live"
 SNAPSHOTS = "snapshots"
 STATE = "state.json"
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: the default graph holds the union
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # A superseded snapshot is deleted once it is this old (a reader that opened it still has its files).
 SNAPSHOT_GRACE_S = 120.0
@@ -140,6 +147,14 @@ def _insert_data(trig: bytes, graph_iri: str) -> str:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
+def _drop(graph_iri: str) -> str:
+    """SPARQL update operations that drop a named graph and take its triples out of the default graph (the
+    union) unless another named graph holds them too."""
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{graph_iri}>) }} }} ;\n"
+            f"DROP SILENT GRAPH <{graph_iri}>")
+
+
 def _graph_name(quad: ox.Quad) -> str | None:
     name = quad.graph_name
     return name.value if isinstance(name, ox.NamedNode) else None
@@ -200,11 +215,10 @@ class QuadIndex:
         self._reader = None
         self._reader_generation = -2
 
-    def query(self, sparql: str, prefixes: Mapping[str, str] | None = None, union: bool = True):
-        """Run a read-only query; a pyoxigraph result. The default graph is the union of the store's graphs,
-        unless ``union`` is False (a query with FROM / FROM NAMED: then its own dataset applies)."""
-        snapshot = self._open_snapshot()
-        return snapshot.query(sparql, prefixes=dict(prefixes or {}), use_default_graph_as_union=union)
+    def query(self, sparql: str, prefixes: Mapping[str, str] | None = None):
+        """Run a read-only query; a pyoxigraph result. The default graph is the union of the store's graphs
+        (each triple once); a query's own FROM / FROM NAMED applies as written."""
+        return self._open_snapshot().query(sparql, prefixes=dict(prefixes or {}))
 
     def select(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> list[dict[str, Node | None]]:
         """SELECT rows as dicts of rdflib terms (unbound variables are None)."""
@@ -235,15 +249,17 @@ class QuadIndex:
                    "json-ld": ox.RdfFormat.JSON_LD, "turtle": ox.RdfFormat.TURTLE}
         if fmt not in formats:
             raise ValueError(f"unknown export format {fmt!r}")
-        if fmt == "turtle":
-            rows = self.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
-            items: Iterable = (ox.Triple(row["s"], row["p"], row["o"]) for row in rows)
+        if fmt == "turtle":  # the union, each triple once: the default graph
+            quads = self._open_snapshot().quads_for_pattern(None, None, None, ox.DefaultGraph())
+            items: Iterable = (q.triple for q in quads)
         else:
             items = self.quads()
         return ox.serialize(items, output, formats[fmt], prefixes=dict(prefixes or {}))
 
     def __len__(self) -> int:
-        return len(self._open_snapshot())
+        """The number of quads in the named graphs (the default graph's copies not counted)."""
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(rows))["n"].value)
 
     # --- agreement with the manifest ----------------------------------------------------------------------
 
@@ -293,8 +309,8 @@ class QuadIndex:
         self._save(state)
         body = _insert_data(trig, graph_iri)
         with self._live() as live:
-            live.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n"
-                        f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}")
+            live.update(f"{_drop(graph_iri)} ;\n"
+                        f"INSERT DATA {{\n{body}\nGRAPH <{graph_iri}> {{\n{body}\n}} }}")
         state.graphs[graph_iri] = graph_file
         self._save(state)
 
@@ -305,7 +321,7 @@ class QuadIndex:
         state.generation += 1
         self._save(state)
         with self._live() as live:
-            live.update(f"DROP SILENT GRAPH <{graph_iri}>")
+            live.update(_drop(graph_iri))
 
     def load_reference(self, graphs: Mapping[str, bytes], stamp: str) -> None:
         """Replace the reference graphs (and the ontology graph): graph IRI -> N-Triples, one transaction."""
@@ -313,8 +329,9 @@ class QuadIndex:
         state.reference = ""
         state.generation += 1
         self._save(state)
-        parts = [f"DROP SILENT GRAPH <{iri}>" for iri in graphs]
-        body = "\n".join(f"GRAPH <{iri}> {{\n{data.decode('utf-8')}\n}}" for iri, data in graphs.items())
+        parts = [_drop(iri) for iri in graphs]
+        body = "\n".join(f"{data.decode('utf-8')}\nGRAPH <{iri}> {{\n{data.decode('utf-8')}\n}}"
+                         for iri, data in graphs.items())
         parts.append(f"INSERT DATA {{\n{body}\n}}")
         with self._live() as live:
             live.update(" ;\n".join(parts))
@@ -404,8 +421,13 @@ class QuadIndex:
                 for triple in ox.parse(data, ox.RdfFormat.N_TRIPLES):
                     yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
+        def with_union(quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
+            for quad in quads:  # each triple also in the default graph (a set: repeats vanish)
+                yield quad
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
         with self._live() as live:
-            live.bulk_extend(quads())  # one stream: far faster than a bulk load per file
+            live.bulk_extend(with_union(quads()))  # one stream: far faster than a bulk load per file
             live.optimize()
         state.reference = reference[0]
         self._save(state)

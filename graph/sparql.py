@@ -115,11 +115,6 @@ def check_reach(prepared: Query, graph_names: Iterable[str] | None) -> None:
                          "own graphs can be queried, nothing is fetched")
 
 
-def names_its_dataset(prepared: Query) -> bool:
-    """True when a query has FROM or FROM NAMED: it then reads those graphs, not the union of all."""
-    return any(node.name == "DatasetClause" for node in _nodes(prepared.algebra))
-
-
 def store_graph_names(dataset: Dataset) -> set[str]:
     """The IRIs of the named graphs a dataset holds."""
     return {str(graph.identifier) for graph in dataset.graphs()}
@@ -212,9 +207,8 @@ def run_on_index(index, query: str, graph_names: Iterable[str], max_rows: int) -
 
     ``graph_names`` are the store's graph IRIs (the reach check); at most ``max_rows`` rows come back.
     """
-    prepared = parse_query(query)
-    check_reach(prepared, graph_names)
-    return collect_oxigraph(index.query(query, NAMESPACES, union=not names_its_dataset(prepared)), max_rows)
+    check_reach(parse_query(query), graph_names)
+    return collect_oxigraph(index.query(query, NAMESPACES), max_rows)
 
 
 def saved_queries() -> list[SavedQuery]:

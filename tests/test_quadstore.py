@@ -210,3 +210,15 @@ def test_terms_come_back_as_rdflib_gives_them(built):
     )
     assert isinstance(rows[0]["s"], URIRef) and rows[0]["l"].datatype is None and rows[0]["n"].toPython() == 1
     assert to_rdflib(None) is None
+
+
+def test_the_default_graph_is_the_union_as_a_set_and_from_reads_one_graph(built):
+    """A triple held by several graphs (an organisation's label) counts once, as in rdflib's Dataset."""
+    store = Store(built.folder)
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert index_answer(store, everything) == [(str(len(store.dataset())),)]
+    entry = store.documents()[PLAN]
+    one = f"SELECT (COUNT(*) AS ?n) FROM <{entry.graph}> WHERE {{ ?s ?p ?o }}"
+    assert index_answer(store, one) == [(str(len(store.stored_graph(entry))),)] == dataset_answer(store, one)
+    shared = "SELECT ?label WHERE { ?d a sk:Document ; dcterms:publisher/rdfs:label ?label }"
+    assert index_answer(store, shared) == dataset_answer(store, shared)
