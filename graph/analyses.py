@@ -584,14 +584,15 @@ class _FollowUps:
         own = self.own
         if own is None or own.publisher is None:
             return None
-        if own.publisher not in self._cache:
-            self._cache[own.publisher] = sorted(self.index.follow_ups(own.publisher),
-                                                key=lambda row: _natural(row[2]))
+        if own.publisher not in self._cache:  # (date, document, passage, folded text): only whether one is
+            self._cache[own.publisher] = [
+                (dt.date.fromisoformat(when), doc, iri, text.casefold())
+                for when, doc, iri, text in self.index.follow_ups(own.publisher) if when is not None
+            ]
         since = document_date(own)
         later = (
             (iri, text) for when, doc, iri, text in self._cache[own.publisher]
-            if doc != own.document and when is not None
-            and (since is None or dt.date.fromisoformat(when) > since)
+            if doc != own.document and (since is None or when > since)
         )
         return follow_up_in(element.label, later)
 

@@ -605,6 +605,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\W+", "", text).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def _natural(iri: str) -> tuple:
     """Sort key that orders ".../activity/10" after ".../activity/9"."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", iri))
