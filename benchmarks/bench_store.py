@@ -165,8 +165,12 @@ def main() -> None:
             shutil.copytree(args.store, store_dir, ignore=shutil.ignore_patterns("search", "quads", ".lock"))
         results = [] if args.no_backends else [measure(store_dir, b, args.repeat) for b in BACKENDS]
         index = measure_index(store_dir, args.repeat)
-        cold = [measure_cold(store_dir, Path(tmp) / f"copies-{n}", int(n), args.repeat, args.max_dataset)
-                for n in args.copies.split(",")]
+        cold = []
+        for n in args.copies.split(","):
+            scratch = Path(tmp) / f"copies-{n}"
+            cold.append(measure_cold(store_dir, scratch, int(n), args.repeat, args.max_dataset))
+            print(json.dumps(cold[-1]), file=sys.stderr, flush=True)  # progress: each size as it is done
+            shutil.rmtree(scratch, ignore_errors=True)
         documents = len(Store(store_dir).documents())
     out = {"documents": documents, "backends": results, "index": index, "cold": cold}
     print(json.dumps(out, indent=1))
