@@ -15,6 +15,10 @@ Prints JSON (contract): {"sizes": [{"passages", "p50_ms", "p95_ms", "numpy_ms", 
   query: query embedding + dense matrix product + BM25 + fusion + hit assembly. Queries are the development
   questions and corpus sentences reworded as queries, after 3 warm-up queries.
 - ``numpy_ms``: median time of a plain ``matrix @ query_vector`` over the same float32 vectors.
+- From search.index.MERGE_MIN_PASSAGES on (50,000) the index is searched as the product does at that size:
+  through its merged, memory-mapped generation (search.vectors; merged in a child process, whose memory is
+  not this process's). There the float32 matrix for ``numpy_ms`` is made after ``peak_mb`` is read.
+  ``--merge-min N`` moves the threshold (``--merge-min 1000000000`` keeps every size in memory).
 - Diagnostics on stderr per size: query embedding alone, retrieval alone (query vectors made beforehand)
   and the load average, since on a shared 2-core machine other processes inflate the latencies.
 - ``peak_mb``: the process's peak resident memory (ru_maxrss) after that size (sizes run in increasing order,
@@ -101,10 +105,11 @@ class LookupEmbedder:
         return embed_queries(texts)
 
 
-def synthetic_index(folder: Path, n: int, sentences: list[str], sections: list[str],
-                    embedder: LookupEmbedder, rng: random.Random) -> SearchIndex:
-    """Build an index of n synthetic passages in documents of PER_DOC passages."""
-    index = SearchIndex(folder, embedder=embedder)
+def synthetic_index(folder: Path, n: int, sentences: list[str], sections: list[str], embedder: LookupEmbedder,
+                    rng: random.Random, merge_min: int | None = None) -> SearchIndex:
+    """Build an index of n synthetic passages in documents of PER_DOC passages; search it as a new process
+    would (a new SearchIndex over the folder)."""
+    index = SearchIndex(folder, embedder=embedder, merge_min=merge_min)
     for doc_number in range(0, n, PER_DOC):
         doc_id = f"https://w3id.org/styrkedja/id/doc/bench-{doc_number // PER_DOC}"
         kommun = rng.choice(KOMMUNER)
@@ -120,6 +125,9 @@ def synthetic_index(folder: Path, n: int, sentences: list[str], sections: list[s
             offset += len(text) + 2
         index.update(doc_id, passages, meta)
         embedder.parts.clear()
+    del index
+    gc.collect()
+    index = SearchIndex(folder, embedder=embedder, merge_min=merge_min)
     index.prepare()
     return index
 
@@ -139,7 +147,7 @@ def measure(index: SearchIndex, queries: list[str]) -> dict:
         start = time.perf_counter()
         index.search(query, k=10)
         times.append((time.perf_counter() - start) * 1000)
-    matrix = index._build().matrix
+    matrix = None if index._generation is not None else index._build().matrix
     embed_times = []
     for query in queries:
         start = time.perf_counter()
@@ -156,6 +164,9 @@ def measure(index: SearchIndex, queries: list[str]) -> dict:
         index.search(query, k=10)
         retrieval_times.append((time.perf_counter() - start) * 1000)
     index.embedder.queries = model_queries
+    if matrix is None:  # merged: the plain product is timed by numpy_ms() once the peak was read
+        return {"passages": len(index), "p50_ms": round(float(np.percentile(times, 50)), 2),
+                "p95_ms": round(float(np.percentile(times, 95)), 2), "query_vectors": query_vectors}
     plain = []
     for vector in query_vectors:
         start = time.perf_counter()
@@ -176,11 +187,25 @@ def measure(index: SearchIndex, queries: list[str]) -> dict:
     }
 
 
+def numpy_ms(index: SearchIndex, query_vectors: np.ndarray) -> float:
+    """Median time of a plain float32 ``matrix @ vector`` over a merged index's vectors."""
+    generation = index._fresh_generation()
+    matrix = np.asarray(generation.vectors, dtype=np.float32)
+    plain = []
+    for vector in query_vectors:
+        start = time.perf_counter()
+        scores = matrix @ vector
+        plain.append((time.perf_counter() - start) * 1000)
+        del scores
+    return round(float(np.median(plain)), 3)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print the contract's JSON (the default output)")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--merge-min", type=int, default=None, help="passages from which the index is merged")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("ingest").setLevel(logging.ERROR)
@@ -197,11 +222,13 @@ def main() -> int:
     sizes = []
     for n in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
-            index = synthetic_index(Path(tmp), n, sentences, sections, embedder, rng)
+            index = synthetic_index(Path(tmp), n, sentences, sections, embedder, rng, args.merge_min)
             row = measure(index, queries)
+            row["peak_mb"] = round(peak_mb(), 1)
+            if "query_vectors" in row:
+                row["numpy_ms"] = numpy_ms(index, row.pop("query_vectors"))
             del index
             gc.collect()
-        row["peak_mb"] = round(peak_mb(), 1)
         sizes.append(row)
     print(json.dumps({"sizes": sizes, "embed_per_s": round(embed_per_s, 1)}))
     return 0

@@ -158,6 +158,7 @@ def write_entry(folder: str | Path, doc: _Doc) -> None:
         "vectors": doc.vectors,
         "label_vectors": doc.label_vectors,
         "record": np.array(json.dumps(record, ensure_ascii=False)),
+        "doc_id": np.array(doc.meta.doc_id),  # read alone when entries are put in doc id order
     }
     write_npz_atomic(folder / _doc_file_name(doc.meta.doc_id), arrays)
 
@@ -195,11 +196,11 @@ class SearchIndex:
         folder: str | Path,
         embedder: Embedder | None = None,
         fusion: FusionConfig = DEFAULT_FUSION,
-        merge_min: int = MERGE_MIN_PASSAGES,
+        merge_min: int | None = None,
     ) -> None:
         self.folder = Path(folder)
         self.fusion = fusion
-        self.merge_min = merge_min
+        self.merge_min = MERGE_MIN_PASSAGES if merge_min is None else merge_min
         self._embedder = embedder
         self._loaded: dict[str, _Doc] | None = None  # the per-document entries, read on first need
         self._built: _Built | None = None
@@ -228,7 +229,20 @@ class SearchIndex:
             return self._built
         generation = self._fresh_generation()
         if generation is None and self._wants_merge():
-            consolidate(self.folder, self.embedder.recipe, subprocess_from=SUBPROCESS_MIN_PASSAGES)
+            recipe = self.embedder.recipe
+            previous = merged.open_generation(self.folder)
+            if previous is not None and previous.recipe == recipe and self._loaded is None and (
+                previous.size >= SUBPROCESS_MIN_PASSAGES
+            ):
+                # A large store changed: answer from the previous generation now (documents added since
+                # are not found yet, removed ones may still be) while a child process merges the new one.
+                log.info("The search index changed; searching its previous form while it is merged again.")
+                start_consolidation(self.folder, recipe)
+                self._generation = previous
+                return previous
+            if previous is not None:
+                previous.close()
+            consolidate(self.folder, recipe, subprocess_from=SUBPROCESS_MIN_PASSAGES)
             self._generation_checked = False
             generation = self._fresh_generation()
         return generation if generation is not None else self._build()
@@ -858,7 +872,10 @@ def iter_documents(folder: str | Path) -> Iterator[_Doc]:
             continue
         try:
             with np.load(path, allow_pickle=False) as data:
-                ids.append((json.loads(str(data["record"]))["doc"]["doc_id"], path))
+                if "doc_id" in data.files:
+                    ids.append((str(data["doc_id"]), path))
+                else:
+                    ids.append((json.loads(str(data["record"]))["doc"]["doc_id"], path))
         except (OSError, ValueError, KeyError, TypeError) as error:
             log.warning("Skipping the unreadable search index file %s (%s); re-ingest it.", path, error)
     for _, path in sorted(ids):
@@ -888,14 +905,31 @@ def consolidate(
                 return
         if subprocess_from is not None and estimated_passages(folder) >= subprocess_from:
             log.info("Merging the search index of %s in a child process.", folder)
-            root = str(Path(__file__).resolve().parent.parent)
-            path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-            env = {**os.environ, "PYTHONPATH": path}
-            command = [sys.executable, "-m", "search.index", str(folder), "--recipe", recipe,
-                       "--ann-min", str(ann_min), "--locked"]
+            command, env = _child_command(folder, recipe, ann_min, locked=True)
             subprocess.run(command, check=True, env=env)
             return
         merged.write_generation(folder, iter_documents(folder), recipe, token, ann_min)
+
+
+def _child_command(folder: Path, recipe: str, ann_min: int, locked: bool) -> tuple[list[str], dict[str, str]]:
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "search.index", str(folder), "--recipe", recipe,
+               "--ann-min", str(ann_min)]
+    return command + (["--locked"] if locked else []), {**os.environ, "PYTHONPATH": path}
+
+
+def start_consolidation(folder: str | Path, recipe: str) -> bool:
+    """Start merging an index folder in a background process unless a merge is under way; True if started."""
+    folder = Path(folder)
+    if merged.build_in_progress(folder):
+        return False
+    command, env = _child_command(folder, recipe, merged.ANN_MIN, locked=False)
+    subprocess.Popen(  # noqa: S603 - our own module, no shell
+        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return True
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
