@@ -93,11 +93,13 @@ class Synthetic:
         v = 2.0 * self.mean + self.centers[c] + noise
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
-    def text(self) -> tuple[str, str]:
-        """A passage text and its lexical tokens."""
-        picked = self.rng.choice(WORDS, size=int(self.rng.integers(15, 41)), p=self.p)
-        text = " ".join(self.words[i] for i in picked)
-        return text, " ".join(self.tokens[i] for i in picked if self.tokens[i])
+    def texts(self, n: int) -> list[tuple[str, str]]:
+        """n passage texts and their lexical tokens."""
+        lengths = self.rng.integers(15, 41, n)
+        picked = np.split(self.rng.choice(WORDS, size=int(lengths.sum()), p=self.p), np.cumsum(lengths)[:-1])
+        words, tokens = self.words, self.tokens
+        return [(" ".join([words[i] for i in ids]), " ".join([tokens[i] for i in ids if tokens[i]]))
+                for ids in picked]
 
 
 def build_store(folder: Path, passages: int) -> None:
@@ -110,8 +112,7 @@ def build_store(folder: Path, passages: int) -> None:
         meta = DocMeta(doc_id, f"bench-{number}.txt", f"Plan {number}", "Norrvik", "Norrviks kommun",
                        "verksamhetsplan", (2020 + number % 7,))
         records, tokens, offset = [], [], 0
-        for i in range(n):
-            text, lexical = synthetic.text()
+        for i, (text, lexical) in enumerate(synthetic.texts(n)):
             records.append(IndexedPassage(doc_id, i, text, offset, offset + len(text), 1 + i // 10, "Mål",
                                           "paragraph", f"{number}-{i}"))
             tokens.append(lexical)
@@ -182,7 +183,7 @@ def search_process(folder: Path) -> dict:
         found.append(generation.dense_candidates(vector, 10, None))
         ann_times.append((time.perf_counter() - start) * 1000)
     synthetic = Synthetic(1000, seed=3)
-    texts = [synthetic.text()[0][:120] for _ in range(TIMED + 5)]
+    texts = [text[:120] for text, _ in synthetic.texts(TIMED + 5)]
     for text in texts[:5]:
         index.search(text, k=10)
     times = []
