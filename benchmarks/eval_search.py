@@ -24,7 +24,14 @@ Plain RAG is reported for the development sources too. ``--per-question`` lists 
 answering rank under every ranking. With ``--tune`` and ``--real-dev``, the fusion setting is also chosen on
 one question set and scored on the other (development -> real-dev and back): leave-one-document-set-out.
 
+``--cache DIR`` keeps what is slow between runs: the parsed documents and their graph elements' labels (one
+pickle per source folder, keyed as the store keys an extraction: the files' bytes and EXTRACTOR_VERSION), the
+index folders (vectors are reused by the hash of what was embedded, so only passages whose text changed are
+embedded again) and the plain-RAG window vectors. Passages are cut anew every run, so a change to
+graph/passages.py or to the fusion is measured in the time the questions take to embed.
+
 Run: .venv/bin/python benchmarks/eval_search.py [--tune] [--sections] [--real-dev [DIR]] [--per-question]
+[--cache DIR]
 """
 
 from __future__ import annotations
@@ -77,8 +84,13 @@ def load_documents(folder: Path) -> list:
     return [read_document(path, known=manifest.get(path.name)) for path in source_files(folder)]
 
 
-def build_index(folder: Path, docs: list, embedder: E5Embedder, with_labels: bool = True) -> SearchIndex:
-    """Index the documents into a fresh folder, with their graph elements' labels (as the store does)."""
+def build_index(
+    folder: Path, docs: list, embedder: E5Embedder, with_labels: bool = True, labels_of: dict | None = None
+) -> SearchIndex:
+    """Index the documents into a folder, with their graph elements' labels (as the store does).
+
+    ``labels_of`` (source file -> labels) gives labels already built; the others are built and added there.
+    """
     from dataclasses import replace
 
     from app.pipeline import load_context
@@ -89,13 +101,45 @@ def build_index(folder: Path, docs: list, embedder: E5Embedder, with_labels: boo
     # As app.pipeline.ingest_file: the plan stage gets the search model's passage embedding.
     context = replace(load_context(Store(folder / "unused-store")), embed=embedder.passages)
     index = SearchIndex(folder, embedder=embedder)
+    known = labels_of if labels_of is not None else {}
     for doc in docs:
         labels = []
         if with_labels:
-            labels = element_labels(build_document_graph(doc, context), document_iri(doc.source_file))
+            if doc.source_file not in known:
+                graph = build_document_graph(doc, context)
+                known[doc.source_file] = element_labels(graph, document_iri(doc.source_file))
+            labels = known[doc.source_file]
         index_document(index, doc, labels=labels)
     index.prepare()
     return index
+
+
+def _cache_file(documents: Path, cache: Path) -> Path:
+    """The cache file of a source folder's parsed documents and labels, keyed as the store keys a document's
+    extraction: by the files' bytes and the extractor version (graph.store.EXTRACTOR_VERSION)."""
+    import hashlib
+
+    from graph.store import EXTRACTOR_VERSION
+
+    digest = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    for path in source_files(documents):
+        digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    return cache / f"docs-{documents.name}-{digest.hexdigest()[:16]}.pkl"
+
+
+def cached_documents(documents: Path, cache: Path | None) -> tuple[list, dict, Path | None]:
+    """The parsed documents of a source folder, their labels (source file -> labels) when cached, and the
+    cache file to write once the labels are built (None when read from the cache or without a cache)."""
+    import pickle
+
+    if cache is None:
+        return load_documents(documents), {}, None
+    file = _cache_file(documents, cache)
+    if file.exists():
+        docs, labels = pickle.loads(file.read_bytes())
+        return docs, labels, None
+    cache.mkdir(parents=True, exist_ok=True)
+    return load_documents(documents), {}, file
 
 
 def relevant_rows(index: SearchIndex, question: dict) -> set[int]:
@@ -133,10 +177,21 @@ def windows(text: str, size: int = WINDOW_CHARS, overlap: int = WINDOW_OVERLAP) 
 class PlainRag:
     """The plain RAG baseline: raw-text windows of every file, embedded with the same model, cosine-ranked."""
 
-    def __init__(self, folder: Path, embedder: E5Embedder) -> None:
+    def __init__(self, folder: Path, embedder: E5Embedder, cache: Path | None = None) -> None:
+        import hashlib
+
         self.windows = [(path.name, w) for path in source_files(folder) for w in windows(raw_text(path))]
         self.normalised = [norm(w) for _, w in self.windows]
-        self.vectors = np.asarray(embedder.passages([w for _, w in self.windows]), dtype=np.float32)
+        file = None
+        if cache is not None:
+            key = hashlib.sha256("\n\0".join([embedder.recipe, *(w for _, w in self.windows)]).encode())
+            file = cache / f"plain-{folder.name}-{key.hexdigest()[:16]}.npy"
+        if file is not None and file.exists():
+            self.vectors = np.load(file)
+        else:
+            self.vectors = np.asarray(embedder.passages([w for _, w in self.windows]), dtype=np.float32)
+            if file is not None:
+                np.save(file, self.vectors)
 
     def rankings(self, query_vectors: np.ndarray) -> list[list[int]]:
         """Windows by cosine similarity to each query, best first (top MRR_CUTOFF)."""
@@ -182,16 +237,21 @@ class Run:
 
     def __init__(
         self, source: str, questions: list[dict], folder: Path, embedder: E5Embedder, documents: Path,
-        plain_rag: bool = False,
+        plain_rag: bool = False, cache: Path | None = None,
     ) -> None:
+        import pickle
+
         self.source = source
-        self.index = build_index(folder, load_documents(documents), embedder)
+        docs, labels, pending = cached_documents(documents, cache)
+        self.index = build_index(folder, docs, embedder, labels_of=labels)
+        if pending is not None:
+            pending.write_bytes(pickle.dumps((docs, labels)))
         self.questions = questions
         self.relevant = [relevant_rows(self.index, q) for q in questions]
         query_vectors = embedder.queries([q["q"] for q in questions])
         self.dense = self.index.dense_scores(query_vectors)
         self.lexical = np.stack([self.index.lexical_scores(q["q"]) for q in questions])
-        self.plain: PlainRag | None = PlainRag(documents, embedder) if plain_rag else None
+        self.plain: PlainRag | None = PlainRag(documents, embedder, cache) if plain_rag else None
         self.plain_rankings = self.plain.rankings(query_vectors) if self.plain else []
         self.plain_relevant = [self.plain.relevant(q) for q in questions] if self.plain else []
 
@@ -358,6 +418,9 @@ def main() -> int:
     parser.add_argument("--no-dev", action="store_true", help="skip the development sources")
     parser.add_argument("--per-question", action="store_true", help="ranks per question")
     parser.add_argument("--json", action="store_true", help="print JSON (the default; kept for symmetry)")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="keep parsed documents, labels, index folders and plain-RAG vectors in DIR "
+                             "between runs (re-read when a file or the ingest/graph code changes)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
@@ -374,10 +437,12 @@ def main() -> int:
     out: dict = {"fusion": asdict(DEFAULT_FUSION), "mrr_cutoff": MRR_CUTOFF}
     variants = [True, False] if args.sections else [True]
     with tempfile.TemporaryDirectory() as tmp:
+        work = args.cache or Path(tmp)
         for with_section in variants:
             embedder = E5Embedder(with_section=with_section)
             first = with_section == variants[0]
-            runs = [Run(name, qs, Path(tmp) / f"{name}-{with_section}", embedder, folder, plain_rag=first)
+            runs = [Run(name, qs, work / f"{name}-{with_section}", embedder, folder, plain_rag=first,
+                        cache=args.cache)
                     for name, qs, folder in sources]
             key = "results" if first else "results_without_section"
             out[key] = {run.source: run.report(DEFAULT_FUSION) for run in runs}

@@ -11,6 +11,7 @@ from benchmarks.eval_search import (  # noqa: E402
     WINDOW_CHARS,
     WINDOW_OVERLAP,
     PlainRag,
+    _cache_file,
     first_rank,
     metrics,
     raw_text,
@@ -58,3 +59,42 @@ def test_first_rank_and_metrics():
     assert first_rank([4, 2, 9], {9}) == 3
     assert first_rank([4, 2], {7}) is None
     assert metrics([[1, 2], [3, 4]], [{1}, {4}]) == {"hit@1": 0.5, "hit@5": 1.0, "mrr": 0.75}
+
+
+class _CountingEmbedder(_Embedder):
+    recipe = "fake|v1"
+
+    def __init__(self):
+        self.calls = 0
+
+    def passages(self, texts):
+        self.calls += 1
+        return super().passages(texts)
+
+
+def test_plain_rag_vectors_are_reused_from_the_cache_until_the_windows_change(tmp_path):
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    docs.mkdir()
+    cache.mkdir()
+    (docs / "a.txt").write_text("Frånvaron ska minska till 5 procent.", encoding="utf-8")
+    embedder = _CountingEmbedder()
+    first = PlainRag(docs, embedder, cache)
+    again = PlainRag(docs, embedder, cache)
+    assert embedder.calls == 1 and np.array_equal(first.vectors, again.vectors)
+    (docs / "a.txt").write_text("Frånvaron ska minska till 4 procent.", encoding="utf-8")
+    PlainRag(docs, embedder, cache)
+    assert embedder.calls == 2
+
+
+def test_the_document_cache_is_keyed_by_the_files_and_the_extractor_version(tmp_path, monkeypatch):
+    import graph.store
+
+    (tmp_path / "a.txt").write_text("Mål: alla elever ska läsa.", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = _cache_file(tmp_path, cache)
+    assert _cache_file(tmp_path, cache) == first
+    (tmp_path / "a.txt").write_text("Mål: alla elever ska skriva.", encoding="utf-8")
+    second = _cache_file(tmp_path, cache)
+    assert second != first
+    monkeypatch.setattr(graph.store, "EXTRACTOR_VERSION", "another")
+    assert _cache_file(tmp_path, cache) not in (first, second)
