@@ -38,8 +38,13 @@ class AnnParams:
 
     @staticmethod
     def for_size(count: int, dim: int) -> AnnParams:
-        """Parameters for ``count`` vectors of ``dim`` dimensions: ~4·√n lists, 8 dimensions per code byte."""
-        nlist = max(1, min(65_536, int(4 * math.sqrt(max(count, 1))), count // 39))
+        """Parameters for ``count`` vectors of ``dim`` dimensions: √n lists, 8 dimensions per code byte.
+
+        √n lists rather than the usual 4·√n: filling the index assigns every vector to its nearest list, and
+        on 2 cores that assignment is most of the build (10⁶ vectors × 4,000 lists is ~1.5·10¹² flops); with
+        exact rescoring of 200 candidates the coarser lists cost no recall (0.995 at 100,000 both ways).
+        """
+        nlist = max(1, min(65_536, int(math.sqrt(max(count, 1))), count // 39))
         m = max(d for d in range(1, dim + 1) if dim % d == 0 and d <= max(1, dim // 8))
         return AnnParams(nlist, m, min(NPROBE, nlist))
 
