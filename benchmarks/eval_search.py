@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest.metadata import load_manifest  # noqa: E402
 from ingest.reader import read_document  # noqa: E402
-from search.answer import mark_answer  # noqa: E402
+from search.answer import mark_answer, sentence_spans  # noqa: E402
 from search.embedder import E5Embedder  # noqa: E402
 from search.fusion import DEFAULT_FUSION, FusionConfig, fuse, top_indices  # noqa: E402
 from search.index import SearchIndex, index_document  # noqa: E402
@@ -408,6 +408,130 @@ def cross_tune(choose: list[Run], score: list[Run]) -> dict:
             "objective_there": round(float(objective.max()), 4), "scored": held_out}
 
 
+# ------------------------------------------------------------------------------------------ variants
+# Re-rankings tried against the fused ranking (issue 10, point 3), each a family of settings. ``--variants``
+# chooses each family's setting on the development questions and scores it on real-dev, and the reverse.
+VARIANT_POOL = 50  # the fused candidates a variant re-ranks
+VARIANTS: dict[str, list[tuple]] = {
+    "baseline": [()],
+    # A document-level score: each candidate gains ``weight`` x the mean of its document's ``top`` best
+    # fused scores among the candidates (a document about the question lifts all its passages).
+    "doc_prior": [(top, weight) for top in (1, 3, 5) for weight in (0.1, 0.2, 0.3, 0.5)],
+    # At most ``cap`` passages of one document before the other documents' passages (diversity).
+    "doc_cap": [(1,), (2,), (3,)],
+    # The dense score of the top ``depth`` candidates becomes the max of the passage's and of its best
+    # sentence's cosine (sentences embedded with the document line and section, as passages are).
+    "sentence_max": [(10,), (20,)],
+}
+
+
+def doc_prior_order(
+    rows: np.ndarray, fused: np.ndarray, dense: np.ndarray, docs: np.ndarray, top: int, weight: float
+) -> list[int]:
+    """Candidates by fused score plus ``weight`` x the mean of their document's ``top`` best fused scores
+    (a document with fewer candidates counts the missing ones as 0); ties by dense score."""
+    prior = np.zeros(len(rows))
+    for doc in set(docs.tolist()):
+        mine = docs == doc
+        prior[mine] = np.sort(fused[mine])[::-1][:top].sum() / top
+    score = fused + weight * prior
+    return [int(rows[i]) for i in np.lexsort((-dense, -score))]
+
+
+def doc_cap_order(rows: np.ndarray, docs: np.ndarray, cap: int) -> list[int]:
+    """Candidates in order, but at most ``cap`` of one document before every other document's next ones."""
+    seen: dict[int, int] = {}
+    first, rest = [], []
+    for row, doc in zip(rows.tolist(), docs.tolist(), strict=True):
+        seen[doc] = seen.get(doc, 0) + 1
+        (first if seen[doc] <= cap else rest).append(row)
+    return first + rest
+
+
+class Variants:
+    """The re-ranking variants over one run's fused candidates (sentence vectors computed once, kept)."""
+
+    def __init__(self, run: Run, embedder: E5Embedder) -> None:
+        from search.embedder import document_line
+
+        self.run = run
+        self.embedder = embedder
+        ordinal: dict[str, int] = {}
+        self.row_doc = np.array([ordinal.setdefault(run.index.passage_at(r)[1].doc_id, len(ordinal))
+                                 for r in range(len(run.index))])
+        self.query_vectors = embedder.queries([q["q"] for q in run.questions])
+        self._line = document_line
+        self._sentences: dict[int, float] = {}
+
+    def rankings(self, family: str, setting: tuple) -> list[list[int]]:
+        """Rows by the variant's score for every question, best first (top MRR_CUTOFF)."""
+        out = []
+        for q, (dense, lexical) in enumerate(zip(self.run.dense, self.run.lexical, strict=True)):
+            rows, fused = fuse(dense, lexical, VARIANT_POOL)
+            out.append(self._rerank(family, setting, q, rows, fused, dense, lexical)[:MRR_CUTOFF])
+        return out
+
+    def _rerank(
+        self, family: str, setting: tuple, q: int, rows: np.ndarray, fused: np.ndarray, dense: np.ndarray,
+        lexical: np.ndarray,
+    ) -> list[int]:
+        if family == "doc_prior":
+            return doc_prior_order(rows, fused, dense[rows], self.row_doc[rows], *setting)
+        if family == "doc_cap":
+            return doc_cap_order(rows, self.row_doc[rows], setting[0])
+        if family == "sentence_max":
+            depth = setting[0]
+            head = rows[:depth].tolist()
+            lifted = np.full(dense.shape, -np.inf, dtype=np.float32)
+            lifted[head] = [max(float(dense[r]), self._best_sentence(q, r)) for r in head]
+            kept = np.full(lexical.shape, -np.inf, dtype=np.float32)
+            kept[head] = lexical[head]
+            return fuse(lifted, kept, depth)[0].tolist() + rows[depth:].tolist()
+        return rows.tolist()
+
+    def _best_sentence(self, q: int, row: int) -> float:
+        key = q * 10_000_000 + row
+        if key not in self._sentences:
+            passage, meta = self.run.index.passage_at(row)
+            text = passage.described or passage.text
+            spans = sentence_spans(text)
+            if len(spans) < 2:
+                self._sentences[key] = -1.0
+            else:
+                context = [part for part in (self._line(meta), passage.section) if part]
+                texts = ["\n".join([*context, text[s:e]]) for s, e in spans]
+                vectors = np.asarray(self.embedder.passages(texts), dtype=np.float32)
+                self._sentences[key] = float((vectors @ self.query_vectors[q]).max())
+        return self._sentences[key]
+
+
+def _objective(variants: list[Variants], family: str, setting: tuple) -> float:
+    """Mean of hit@1, hit@5 and MRR over the runs' questions."""
+    scores = [per_question_rr(v.rankings(family, setting), v.run.relevant) for v in variants]
+    return float(np.concatenate(scores).mean())
+
+
+def compare_variants(dev: list[Variants], real: list[Variants]) -> dict:
+    """Each family's setting chosen on one question set and scored on the other; every setting's scores."""
+    out: dict = {}
+    for family, settings in VARIANTS.items():
+        table = {
+            str(list(setting)): {v.run.source: metrics(v.rankings(family, setting), v.run.relevant)
+                                 for v in [*dev, *real]}
+            for setting in settings
+        }
+        entry: dict = {"settings": table}
+        for name, choose, score in (("dev_to_real", dev, real), ("real_to_dev", real, dev)):
+            if not choose or not score:
+                continue
+            objective = [_objective(choose, family, setting) for setting in settings]
+            pick = settings[int(np.argmax(objective))]  # ties: the first (the mildest) setting
+            entry[name] = {"setting": list(pick), "objective_there": round(max(objective), 4),
+                           "scored": {v.run.source: table[str(list(pick))][v.run.source] for v in score}}
+        out[family] = entry
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tune", action="store_true", help="grid-search the fusion settings (leave-one-out)")
@@ -417,6 +541,9 @@ def main() -> int:
                         help="also ask the real-dev questions (default DIR ../shared/real-dev)")
     parser.add_argument("--no-dev", action="store_true", help="skip the development sources")
     parser.add_argument("--per-question", action="store_true", help="ranks per question")
+    parser.add_argument("--variants", action="store_true",
+                        help="re-ranking variants (document score, per-document cap, best sentence), chosen "
+                             "on one question set and scored on the other")
     parser.add_argument("--json", action="store_true", help="print JSON (the default; kept for symmetry)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
                         help="keep parsed documents, labels, index folders and plain-RAG vectors in DIR "
@@ -463,6 +590,10 @@ def main() -> int:
                     out["tuning_real_dev"] = tune(real)
                 if dev and real:
                     out["cross_set"] = [cross_tune(dev, real), cross_tune(real, dev)]
+            if args.variants and first:
+                wrapped = [Variants(run, embedder) for run in runs]
+                out["variants"] = compare_variants([v for v in wrapped if v.run.source in SOURCES],
+                                                   [v for v in wrapped if v.run.source not in SOURCES])
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return 0
 

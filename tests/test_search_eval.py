@@ -98,3 +98,23 @@ def test_the_document_cache_is_keyed_by_the_files_and_the_extractor_version(tmp_
     assert second != first
     monkeypatch.setattr(graph.store, "EXTRACTOR_VERSION", "another")
     assert _cache_file(tmp_path, cache) not in (first, second)
+
+
+def test_doc_cap_puts_a_documents_third_passage_after_the_other_documents():
+    from benchmarks.eval_search import doc_cap_order
+
+    rows = np.array([10, 11, 12, 20, 13, 21])
+    docs = np.array([1, 1, 1, 2, 1, 2])
+    assert doc_cap_order(rows, docs, 2) == [10, 11, 20, 21, 12, 13]
+    assert doc_cap_order(rows, docs, 6) == rows.tolist()
+
+
+def test_doc_prior_lifts_the_passages_of_a_document_with_several_good_candidates():
+    from benchmarks.eval_search import doc_prior_order
+
+    rows = np.array([1, 2, 3, 4])
+    fused = np.array([0.9, 0.8, 0.75, 0.7])
+    docs = np.array([1, 2, 2, 2])  # document 2 has three good candidates, document 1 one
+    dense = np.zeros(4)
+    assert doc_prior_order(rows, fused, dense, docs, top=1, weight=0.0) == [1, 2, 3, 4]
+    assert doc_prior_order(rows, fused, dense, docs, top=3, weight=0.5) == [2, 3, 4, 1]
