@@ -524,10 +524,13 @@ def compare_variants(dev: list[Variants], real: list[Variants]) -> dict:
         for name, choose, score in (("dev_to_real", dev, real), ("real_to_dev", real, dev)):
             if not choose or not score:
                 continue
-            objective = [_objective(choose, family, setting) for setting in settings]
-            pick = settings[int(np.argmax(objective))]  # ties: the first (the mildest) setting
-            entry[name] = {"setting": list(pick), "objective_there": round(max(objective), 4),
-                           "scored": {v.run.source: table[str(list(pick))][v.run.source] for v in score}}
+            # The baseline competes: a family is adopted only when one of its settings beats it there.
+            options = [("baseline", ()), *((family, setting) for setting in settings)]
+            objective = [_objective(choose, *option) for option in options]
+            pick = options[int(np.argmax(objective))]  # ties: the baseline, then the mildest setting
+            scored = {v.run.source: metrics(v.rankings(*pick), v.run.relevant) for v in score}
+            entry[name] = {"setting": None if pick[0] == "baseline" else list(pick[1]),
+                           "objective_there": round(max(objective), 4), "scored": scored}
         out[family] = entry
     return out
 
