@@ -42,6 +42,7 @@ import json
 import logging
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -511,10 +512,13 @@ def _objective(variants: list[Variants], family: str, setting: tuple) -> float:
     return float(np.concatenate(scores).mean())
 
 
-def compare_variants(dev: list[Variants], real: list[Variants]) -> dict:
+def compare_variants(
+    dev: list[Variants], real: list[Variants], families: Sequence[str] = tuple(VARIANTS)
+) -> dict:
     """Each family's setting chosen on one question set and scored on the other; every setting's scores."""
     out: dict = {}
-    for family, settings in VARIANTS.items():
+    for family in families:
+        settings = VARIANTS[family]
         table = {
             str(list(setting)): {v.run.source: metrics(v.rankings(family, setting), v.run.relevant)
                                  for v in [*dev, *real]}
@@ -544,13 +548,14 @@ def main() -> int:
                         help="also ask the real-dev questions (default DIR ../shared/real-dev)")
     parser.add_argument("--no-dev", action="store_true", help="skip the development sources")
     parser.add_argument("--per-question", action="store_true", help="ranks per question")
-    parser.add_argument("--variants", action="store_true",
+    parser.add_argument("--variants", nargs="?", const=",".join(VARIANTS), default=None, metavar="FAMILIES",
                         help="re-ranking variants (document score, per-document cap, best sentence), chosen "
-                             "on one question set and scored on the other")
+                             "on one question set and scored on the other; FAMILIES: comma-separated, of "
+                             + ", ".join(VARIANTS))
     parser.add_argument("--json", action="store_true", help="print JSON (the default; kept for symmetry)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
                         help="keep parsed documents, labels, index folders and plain-RAG vectors in DIR "
-                             "between runs (re-read when a file or the ingest/graph code changes)")
+                             "between runs (re-read when a file or the extractor version changes)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
@@ -595,8 +600,10 @@ def main() -> int:
                     out["cross_set"] = [cross_tune(dev, real), cross_tune(real, dev)]
             if args.variants and first:
                 wrapped = [Variants(run, embedder) for run in runs]
-                out["variants"] = compare_variants([v for v in wrapped if v.run.source in SOURCES],
-                                                   [v for v in wrapped if v.run.source not in SOURCES])
+                families = [name for name in args.variants.split(",") if name in VARIANTS]
+                dev_v = [v for v in wrapped if v.run.source in SOURCES]
+                real_v = [v for v in wrapped if v.run.source not in SOURCES]
+                out["variants"] = compare_variants(dev_v, real_v, families)
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return 0
 
