@@ -247,6 +247,20 @@ def build_lock(folder: str | Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def build_in_progress(folder: str | Path) -> bool:
+    """True when another process holds the build lock of an index folder."""
+    lock = Path(folder) / MERGED_DIR / ".lock"
+    if not lock.exists():
+        return False
+    with open(lock, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
 def write_generation(
     folder: str | Path, docs: Iterable[IndexedDoc], recipe: str, token: str, ann_min: int | None = None
 ) -> Path:

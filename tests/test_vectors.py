@@ -256,3 +256,26 @@ def test_small_stores_stay_in_memory(tmp_path):
     index = index_module.SearchIndex(folder, embedder=FakeEmbedder())
     assert index.search("närvaro", k=3)
     assert not (folder / merged.MERGED_DIR).exists() and index._loaded is not None
+
+
+def test_a_large_changed_store_is_searched_as_it_was_while_merged_again(tmp_path, monkeypatch):
+    """Above SUBPROCESS_MIN_PASSAGES a search does not wait for the merge: the previous generation answers
+    and a background process merges; the next index opened after it finished sees the change."""
+    import time
+
+    folder = tmp_path / "search"
+    writer = fill(folder, constructed_docs(4, 10))
+    index_module.consolidate(folder, FakeEmbedder.recipe)
+    monkeypatch.setattr(index_module, "SUBPROCESS_MIN_PASSAGES", 10)
+    meta = DocMeta("https://w3id.org/styrkedja/id/doc/late", "sen.txt", "Sen plan", "Ekdala",
+                   "Ekdalas kommun")
+    text = "Kulturskolan erbjuder orkesterverksamhet för alla elever."
+    writer.update(meta.doc_id, [IndexedPassage(meta.doc_id, 0, text, 0, len(text), 1, "", "paragraph", "n")],
+                  meta)
+    stale = merged_index(folder)
+    assert stale.search("orkesterverksamhet kulturskolan", k=1)[0].passage.text != text  # not merged yet
+    deadline = time.monotonic() + 90
+    while merged.open_fresh(folder, FakeEmbedder.recipe) is None:
+        assert time.monotonic() < deadline, "the background merge did not finish"
+        time.sleep(0.2)
+    assert merged_index(folder).search("orkesterverksamhet kulturskolan", k=1)[0].passage.text == text
