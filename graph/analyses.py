@@ -594,7 +594,7 @@ class _FollowUps:
             (iri, text) for when, doc, iri, text in self._cache[own.publisher]
             if doc != own.document and (since is None or when > since)
         )
-        return follow_up_in(element.label, later)
+        return follow_up_in(element.label, later, folded=True)
 
 
 def store_trace(store, node: str) -> Trace:

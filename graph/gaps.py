@@ -252,18 +252,31 @@ def follow_up_cue(text: str, settings: dict | None = None) -> bool:
     return any(c in folded for c in cues)
 
 
-def follow_up_in(label: str, passages: Iterable[tuple[str, str]], settings: dict | None = None) -> str | None:
-    """The first (iri, text) passage naming an element (most of its content words) with a follow-up cue."""
+def follow_up_in(label: str, passages: Iterable[tuple[str, str]], settings: dict | None = None,
+                 folded: bool = False) -> str | None:
+    """The first (iri, text) passage naming an element (most of its content words) with a follow-up cue.
+
+    ``folded``: the texts are case-folded already. A passage is left as soon as too many words are missing.
+    """
     settings = (settings or gap_settings())["follow_up"]
     words = _content_words(label, set(settings["stopwords"]))
     if not words:
         return None
     cues = [c.casefold() for c in settings["cues"]]
+    wanted = settings["min_overlap"]
+    allowed = len(words) * (1 - wanted) + 1e-6  # more words missing than this: below the overlap
     for iri, text in passages:
-        text = text.casefold()
-        present = sum(1 for w in words if w in text)
-        if present / len(words) >= settings["min_overlap"] and any(c in text for c in cues):
-            return iri
+        if not folded:
+            text = text.casefold()
+        missing = 0
+        for word in words:
+            if word not in text:
+                missing += 1
+                if missing > allowed:
+                    break
+        else:
+            if (len(words) - missing) / len(words) >= wanted and any(c in text for c in cues):
+                return iri
     return None
 
 
