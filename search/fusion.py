@@ -13,6 +13,14 @@ alone); the best weighted RRF reached 0.67 (weight 0.7, k = 10) and equal-weight
 question-out estimate (each question ranked by the setting best on the others) gave hit@1 0.61, hit@5 0.82,
 MRR 0.69, close to the in-sample numbers, so the choice is not carried by one question; but 19 questions are
 few, and the weight should be re-tuned when a larger question set exists.
+
+Re-rankings measured and not adopted (``benchmarks/eval_search.py --variants``; each chosen on the
+development questions and scored on real-dev, and the reverse; the baseline competes, so a family wins only by
+beating it): a document-level score (each candidate lifted by the mean of its document's best fused scores), a
+cap of one to three passages per document in the top, and the best sentence's cosine in place of the passage's
+in the top 10 or 20. None beat the fused ranking on the development questions (ties at best). On real-dev the
+document score lowered hit@5 (0.83 -> 0.75 from weight 0.2), the sentence cosine too (0.83 -> 0.67-0.75 over
+the top 20: long protocol passages gain more than the answer), and the cap only moved MRR (0.72 -> 0.73).
 """
 
 from __future__ import annotations
