@@ -258,10 +258,10 @@ def make_copy(source: Source, ordinal: int, kommun: dict, seed: int = 0) -> Copy
     title, _ = shift_years(rename_place(title, place_words(source.organisation), short)[0], shift)
     if short not in title:
         title = f"{title} – {short}"
-    stem = Path(source.name).stem
-    for word in place_words(source.organisation):  # file names are often lower case
-        stem = re.sub(re.escape(word), short, stem, flags=re.IGNORECASE)
-    stem = slug(shift_years(stem, shift)[0])[:48]
+    stem = slug(shift_years(Path(source.name).stem, shift)[0])
+    for word in place_words(source.organisation):  # file names are often lower case and without å, ä, ö
+        stem = stem.replace(slug(word), slug(short))
+    stem = stem[:48]
     suffix = ".txt" if source.name.lower().endswith(".txt") else ".md"
     name = f"{ordinal:05d}_{stem}{suffix}"
     metadata = {"organisation": kommun["kommun_namn"], "title": title}

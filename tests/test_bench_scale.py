@@ -89,6 +89,12 @@ def test_place_names_are_renamed_with_their_genitive():
     assert count == 3
 
 
+def test_a_file_name_loses_its_place_name_also_without_diacritics():
+    source = scale_corpus.Source("12_Ostra_plan.pdf", PLAN, "Östra kommun", "verksamhetsplan", "Plan")
+    copy = scale_corpus.make_copy(source, 3, TOWNS[1])
+    assert copy.name.startswith("00003_12-boby-plan") and "ostra" not in copy.name
+
+
 def test_a_paragraph_is_dropped_or_swapped():
     copy = scale_corpus.make_copy(SOURCE, 0, TOWNS[0])
     assert any(change in copy.changes for change in ("dropped a paragraph", "swapped two paragraphs"))
