@@ -48,9 +48,12 @@ folder or the ontology changed (a stamp of their paths, sizes and modification t
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -75,6 +78,42 @@ OPEN_RETRIES = 5
 
 
 _WRITERS: dict[str, ox.Store] = {}  # read-write handles of ``live`` by folder, while the store's lock is held
+# The process that first opened a database here. RocksDB's background threads (flush, compaction) do not
+# survive a fork: a forked child of that process that writes (flush, checkpoint) waits for threads that are
+# not there. Such a child does its writes in a freshly spawned process instead (``_fork_safe``).
+_USED_BY: list[int] = []
+
+
+def _mark_used() -> None:
+    if not _USED_BY:
+        _USED_BY.append(os.getpid())
+
+
+def _forked_after_use() -> bool:
+    """True in a forked child of a process that had opened a RocksDB database."""
+    return bool(_USED_BY) and _USED_BY[0] != os.getpid()
+
+
+def _apply(store_folder: str, name: str, args: tuple, kwargs: dict):
+    """In a spawned process: run one write method of a store's index, then let go of the database."""
+    try:
+        return getattr(QuadIndex(store_folder), name)(*args, **kwargs)
+    finally:
+        release_writer(store_folder)
+
+
+def _fork_safe(method):
+    """Run a write method in a spawned process when this process is a fork of one that used RocksDB."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if not _forked_after_use():
+            return method(self, *args, **kwargs)
+        release_writer(self.folder.parent)
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            return pool.apply(_apply, (str(self.folder.parent), method.__name__, args, kwargs))
+
+    return wrapper
 
 
 def release_writer(store_folder: str | Path) -> None:
@@ -201,6 +240,7 @@ class QuadIndex:
             if self._reader is not None and self._reader_generation == state.snapshot:
                 return self._reader
             try:
+                _mark_used()
                 reader = ox.Store.read_only(str(self.folder / SNAPSHOTS / str(state.snapshot)))
             except (OSError, RuntimeError) as failure:  # replaced between reading the state and opening
                 error = failure
@@ -290,6 +330,7 @@ class QuadIndex:
         live = _WRITERS.get(key)
         if live is None:
             self.folder.mkdir(parents=True, exist_ok=True)
+            _mark_used()
             live = _WRITERS[key] = ox.Store(str(self.folder / LIVE))
         yield live
         live.flush()
@@ -301,6 +342,7 @@ class QuadIndex:
             (self.folder / LIVE).mkdir(parents=True, exist_ok=True)
         return state
 
+    @_fork_safe
     def replace_graph(self, graph_iri: str, graph_file: str, trig: bytes) -> None:
         """Replace one document graph with the triples of its TriG text, in one transaction."""
         state = self._begin()
@@ -314,6 +356,7 @@ class QuadIndex:
         state.graphs[graph_iri] = graph_file
         self._save(state)
 
+    @_fork_safe
     def drop_graph(self, graph_iri: str) -> None:
         """Remove one document graph."""
         state = self._begin()
@@ -323,6 +366,7 @@ class QuadIndex:
         with self._live() as live:
             live.update(_drop(graph_iri))
 
+    @_fork_safe
     def load_reference(self, graphs: Mapping[str, bytes], stamp: str) -> None:
         """Replace the reference graphs (and the ontology graph): graph IRI -> N-Triples, one transaction."""
         state = self._begin()
@@ -367,6 +411,7 @@ class QuadIndex:
         self.snapshot()
         return changed
 
+    @_fork_safe
     def snapshot(self) -> None:
         """Checkpoint ``live`` read-only when the newest snapshot is older; delete superseded ones."""
         state = self._begin()
@@ -391,6 +436,7 @@ class QuadIndex:
                 if now - path.stat().st_mtime > SNAPSHOT_GRACE_S or not path.name.isdigit():
                     shutil.rmtree(path, ignore_errors=True)
 
+    @_fork_safe
     def rebuild(
         self, graph_files: Mapping[str, tuple[str, Path]], reference: tuple[str, Mapping[str, bytes]]
     ) -> None:
