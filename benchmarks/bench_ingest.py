@@ -9,7 +9,8 @@ With ``--workers N [N ...]`` it measures whole ingest runs instead (``styrkedja 
 new store: reading, extraction, embedding, commit), once per worker count, and prints
 {"runs": [{"workers", "documents", "pages", "seconds", "docs_per_s", "pages_per_s", "peak_mb",
 "peak_parent_mb", "peak_worker_mb"}]}: ``peak_mb`` is the largest sum of the resident memory of this process
-and all its children at any moment (sampled every 0.2 s), the others the largest single process's.
+and all its children at any moment (sampled every 0.2 s; it counts twice the pages a worker shares with the
+child it forks to read a file, so it overstates), the others the largest single process's.
 ``--real-dev`` takes the files of ../shared/real-dev/docs. Run:
 .venv/bin/python benchmarks/bench_ingest.py --real-dev --workers 1 2
 """
