@@ -126,10 +126,15 @@ def run_limited(
     spawn = (_evaluate_spawned, (store_folder, query, limits.max_rows)) if store_folder is not None else None
     if spawn is None and "fork" not in multiprocessing.get_all_start_methods():
         raise QueryError("queries cannot be run in a worker process on this platform")
+    return _in_worker(_evaluate, (dataset, query, limits.max_rows), limits, spawn, "in a worker process")
+
+
+def _in_worker(function, arguments: tuple, limits: QueryLimits, spawn, where: str) -> QueryResult:
+    """Evaluate in a worker process within the limits; what goes wrong becomes QueryTimeout or QueryError."""
     started = time.monotonic()
     try:
-        return run_in_worker(_evaluate, (dataset, query, limits.max_rows), limits.timeout_s,
-                             forward_logs=False, spawn=spawn, what="sparql")
+        return run_in_worker(function, arguments, limits.timeout_s, forward_logs=False, spawn=spawn,
+                             what="sparql")
     except WorkerTimeout:
         raise QueryTimeout(limits.timeout_s) from None
     except WorkerFailed as error:
@@ -139,8 +144,7 @@ def run_limited(
         detail = f"{type(error).__name__}: {first}".rstrip(": ")
         raise QueryError(f"the query failed in the engine ({detail})") from None
     finally:
-        log.info("sparql: %.2f s in a worker process (limit %g s)", time.monotonic() - started,
-                 limits.timeout_s)
+        log.info("sparql: %.2f s %s (limit %g s)", time.monotonic() - started, where, limits.timeout_s)
 
 
 # --- a SPARQL server (STYRKEDJA_SPARQL_ENDPOINT) -----------------------------------------------------------
@@ -184,21 +188,8 @@ def run_on_index(store: Store, query: str, limits: QueryLimits) -> QueryResult:
     check_reach(prepared, store_graph_iris(store))
     store.quads().close()  # in line with the manifest; the parent keeps no handle open across the fork
     arguments = (str(store.folder), query, limits.max_rows)
-    started = time.monotonic()
-    try:
-        return run_in_worker(_evaluate_on_index, arguments, limits.timeout_s, forward_logs=False,
-                             spawn=(_evaluate_on_index, arguments), what="sparql")
-    except WorkerTimeout:
-        raise QueryTimeout(limits.timeout_s) from None
-    except WorkerFailed as error:
-        raise QueryError(f"the query stopped without an answer ({error})") from None
-    except Exception as error:  # what the engine raised, as one line
-        first = str(error).splitlines()[0] if str(error) else ""
-        detail = f"{type(error).__name__}: {first}".rstrip(": ")
-        raise QueryError(f"the query failed in the engine ({detail})") from None
-    finally:
-        log.info("sparql: %.2f s on the quad index in a worker process (limit %g s)",
-                 time.monotonic() - started, limits.timeout_s)
+    return _in_worker(_evaluate_on_index, arguments, limits, (_evaluate_on_index, arguments),
+                      "on the quad index in a worker process")
 
 
 def run_for_store(store: Store, query: str, limits: QueryLimits | None = None) -> QueryResult:

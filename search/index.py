@@ -518,7 +518,7 @@ class SearchIndex:
                 ids.extend(head)
                 corpus_ids.append(ids)
         release_free_memory()  # the per-document arrays just copied into the matrix leave freed heap behind
-        bm25 = _bm25(corpus_ids, vocab)
+        bm25 = merged.bm25_index(corpus_ids, vocab)
         del corpus_ids
         self._built = _Built(
             doc_ids,
@@ -706,19 +706,6 @@ def passage_tokens(passage: IndexedPassage) -> list[str]:
     """The lexical tokens of a passage: its text's (a table row's description's), then its section's."""
     body = tokenize(passage.described or passage.text)
     return body + (tokenize(passage.section) if passage.section else [])
-
-
-def _bm25(corpus_ids: list[array], vocab: dict[str, int]) -> Any:
-    if not corpus_ids or not vocab:
-        return None
-    import bm25s
-
-    # bm25s sets its own logger to DEBUG when imported; its index-building chatter is not for our users.
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-
-    bm25 = bm25s.BM25()
-    bm25.index((corpus_ids, vocab), show_progress=False)
-    return bm25
 
 
 def query_tokens(query: str) -> list[str]:

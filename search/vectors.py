@@ -92,12 +92,13 @@ def change_token(folder: str | Path) -> str:
 # ----------------------------------------------------------------------------------------------- writing
 
 
-def _bm25_index(corpus_ids: list[array], vocab: dict[str, int]) -> Any:
-    """A bm25s index over token-id lists (None when empty)."""
+def bm25_index(corpus_ids: list[array], vocab: dict[str, int]) -> Any:
+    """A bm25s index over token-id lists (None when empty); used in memory and in the merged copy."""
     if not corpus_ids or not vocab:
         return None
     import bm25s
 
+    # bm25s sets its own logger to DEBUG when imported; its index-building chatter is not for our users.
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     bm25 = bm25s.BM25()
     bm25.index((corpus_ids, vocab), show_progress=False)
@@ -179,7 +180,7 @@ class _Writer:
         _write_array(self.folder / "row_doc.i32", self.row_doc)
         _write_array(self.folder / "row_passage.i32", self.row_passage)
         _write_array(self.folder / "label_rows.i64", self.label_rows)
-        bm25 = _bm25_index(self.corpus_ids, self.vocab)
+        bm25 = bm25_index(self.corpus_ids, self.vocab)
         self.corpus_ids.clear()
         if bm25 is not None:
             bm25.save(str(self.folder / "bm25"), show_progress=False)

@@ -2,13 +2,14 @@
 
 - Styrkedjan opened on a protocol (the first organisation by name had only protocols): it now opens on a plan
   whose structure was read.
-- Jämför's default pair was a scorecard and a protocol where all plans belong to one organisation: it now takes
-  the two latest versions of one plan, and says that Tidslinje shows how they changed.
+- Jämför's default pair was a scorecard and a protocol where all plans belong to one organisation: it now
+  takes the two latest versions of one plan, and says that Tidslinje shows how they changed.
 - Two versions with one title could not be told apart in the lists: the period, else the date, else the file
   name is added.
 - People's names were listed as themes: a word never written in lower case is a name, not a theme.
 - A whole statute cited by number read "(1976:580)": it reads "SFS 1976:580".
-- Luckor said "no gaps" without saying what was checked: it counts the documents checked and the protocols not.
+- Luckor said "no gaps" without saying what was checked: it counts the documents checked, and the protocols
+  it does not check.
 """
 
 from __future__ import annotations
@@ -35,20 +36,23 @@ ALBY = "https://w3id.org/styrkedja/id/org/alby-kommun"  # made up; sorts before 
 TIMEOUT = 60
 
 
-def row(document: str, publisher: str | None, kind: str = "kvalitetsplan", state: str = "read", **extra) -> dict:
+def row(document: str, publisher: str | None, kind: str = "kvalitetsplan", state: str = "read",
+        **extra) -> dict:
     return {"document": document, "publisher": publisher, "kind": kind, "plan_state": state,
-            "organisation": extra.pop("organisation", "Norrviks kommun"), "title": extra.pop("title", document),
+            "organisation": extra.pop("organisation", "Norrviks kommun"),
+            "title": extra.pop("title", document),
             "source_file": extra.pop("source_file", document + ".pdf"), **extra}
 
 
-# --- Jämför's default pair ------------------------------------------------------------------------------------
+# --- Jämför's default pair ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("rows", "series", "expected"), [
     pytest.param([row("a", "X"), row("b", "X"), row("c", "Y")], [], ["a", "c"],
                  id="two organisations: one plan of each"),
     pytest.param([row("p", "Y", kind="protokoll", state="protocol"), row("v1", "X", kind="styrkort"),
                   row("v2", "X", kind="styrkort"), row("v3", "X", kind="styrkort")],
-                 [["v1", "v2", "v3"]], ["v2", "v3"], id="one organisation: the two latest versions, no protocol"),
+                 [["v1", "v2", "v3"]], ["v2", "v3"],
+                 id="one organisation: the two latest versions, no protocol"),
     pytest.param([row("p", "Y", kind="protokoll", state="protocol"), row("a", "X"), row("b", "X")], [],
                  ["a", "b"], id="one organisation, no versions: two plans before a protocol"),
     pytest.param([row("u", "Y", state="unread"), row("a", "X"), row("p", "Z", kind="protokoll",
@@ -115,7 +119,7 @@ def test_luckor_says_what_was_checked():
     assert "1 dokument utan läsbar planstruktur" in caption
 
 
-# --- Styrkedjan opens on a plan ------------------------------------------------------------------------------
+# --- Styrkedjan opens on a plan ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory) -> Path:

@@ -177,7 +177,7 @@ def test_a_failed_rebuild_leaves_the_current_generation(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(merged, "_bm25_index", broken)
+    monkeypatch.setattr(merged, "bm25_index", broken)
     with pytest.raises(OSError):
         index_module.consolidate(folder, FakeEmbedder.recipe)
     assert merged.open_generation(folder).path == before
