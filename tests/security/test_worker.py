@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 
 import pytest
@@ -34,12 +35,16 @@ def refuse() -> None:
 
 
 class Unpicklable(Exception):
-    def __init__(self, a, b):
-        super().__init__(f"{a} {b}")
+    """An exception no pickler can carry across: its argument is a lock.
+
+    (It used to be one whose __init__ could not take its pickled args back; that became picklable once a
+    library had installed tblib's exception pickling for every class defined so far — dask.distributed,
+    imported by another test module in the same session.)
+    """
 
 
 def refuse_unpicklably() -> None:
-    raise Unpicklable("one", "two")
+    raise Unpicklable(threading.Lock())
 
 
 def unsendable():
