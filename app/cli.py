@@ -252,10 +252,13 @@ def cmd_rebuild_index(args: argparse.Namespace) -> int:
     store = _store(args)
     if not store.manifest_path.exists():
         raise UserError(f"{store.folder}: no store here (no manifest.json); run 'styrkedja build' first")
+    from graph.profiles import make_profiles
+
     started = time.perf_counter()
     index = store.rebuild_index()
     print(f"quad index rebuilt: {len(store.documents())} document graphs, {len(index)} quads, "
           f"{time.perf_counter() - started:.1f} s")
+    print(f"profiles for similar and history: {make_profiles(store)} documents")
     return EXIT_OK
 
 
@@ -336,15 +339,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     """Documents most like one document, with what they share."""
+    from graph.profiles import ProfileIndex
     from graph.store import StoreError
-    from search.compare import similar, similar_json
+    from search.compare import similar_json, similar_stored
 
     store = _store(args)
     try:
         entry = store.find(args.document)
     except StoreError as error:
         raise UserError(str(error)) from error
-    results = similar(store.dataset(), _search_index(store), entry.document, args.k)
+    profiles = ProfileIndex(store)
+    try:
+        features = profiles.features()
+    finally:
+        profiles.close()
+    results = similar_stored(features, _search_index(store), entry.document, args.k,
+                             cache=store.folder / "profiles")
     if args.json:
         print(
             json.dumps(similar_json(entry.document, entry.source_file, results), ensure_ascii=False, indent=1)
@@ -368,14 +378,13 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """How an organisation's goals and focus areas changed across the versions of its plans."""
-    from graph.chain import ChainGraph
     from graph.versions import series_for
-    from search.history import build_history, history_json, render_history
+    from search.history import build_history, history_json, render_history, store_chain
 
     store = _store(args)
     if not store.documents():
         raise UserError(f"{store.folder}: the store is empty; run 'styrkedja build' or 'styrkedja add' first")
-    chain = ChainGraph(store.dataset())
+    chain = store_chain(store, args.organisation)  # only the graphs of the organisation's plans
     series = series_for(chain, args.organisation)
     if not series:
         raise UserError(

@@ -205,6 +205,7 @@ class Store:
         Takes the lock; returns the deleted paths.
         """
         from graph.analyses import stale_analyses
+        from graph.profiles import stale_profiles
 
         deleted = []
         with self.lock():
@@ -212,6 +213,7 @@ class Store:
             graphs = self.folder / GRAPHS
             leftovers = [p for p in graphs.glob("*.trig") if str(p.relative_to(self.folder)) not in keep]
             leftovers += stale_analyses(self.folder, keep)
+            leftovers += stale_profiles(self.folder, keep)
             for folder in LOCKED_FOLDERS:
                 leftovers += (self.folder / folder).glob(".*.tmp")
             for path in leftovers:
@@ -274,12 +276,14 @@ class Store:
         already. Returns the entry it replaced, if any.
         """
         from graph.analyses import write_analysis
+        from graph.profiles import write_profile
 
         data, analysis = encoded or self.encode(entry.graph, graph)
         with self.lock():
             path = self.new_graph_file(entry.source_file)
             write_atomic(path, data)
             write_analysis(path, analysis)  # beside the graph, before the manifest names it
+            write_profile(path, graph, entry.document, self.reference_dir())  # what similar, history read
             documents = self.documents()
             previous = documents.get(entry.source_file)
             entry.graph_file = str(path.relative_to(self.folder))

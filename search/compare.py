@@ -8,28 +8,22 @@ both (GRAPH_WEIGHT), and the answer lists what is shared, so a consultant sees w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import DCTERMS
+import numpy as np
+from rdflib import Graph, URIRef
 
-from ontology import SK
-from search.ask import node_label
+from graph.profiles import Features, features, overlap
 from search.index import SearchIndex
-from search.similar import similar_documents
+from search.similar import best_pairs, chamfer, similar_documents
 
 GRAPH_WEIGHT = 0.4  # share of the graph overlap in the combined score (the rest: embedding similarity)
-FEATURES = ("laws", "sdg", "kinds", "roles")
-ELEMENT_KINDS = {
-    SK.Vision: "vision",
-    SK.Goal: "mål",
-    SK.PriorityArea: "prioriterat område",
-    SK.Strategy: "strategi",
-    SK.Activity: "aktivitet",
-    SK.Challenge: "utmaning",
-    SK.Forum: "forum",
-    SK.Meeting: "sammanträde",
-}
+# A large store is ranked in two passes: the documents whose mean vectors are nearest the target's, and
+# those sharing the most with it in the graph, get the exact Chamfer score; the rest are not scored.
+MEAN_CANDIDATES = 300
+GRAPH_CANDIDATES = 100
 
 
 @dataclass
@@ -46,44 +40,36 @@ class Similar:
     passages: list[dict] = field(default_factory=list)  # best matching passage pairs
 
 
-def features(graph: Graph, document: URIRef) -> dict[str, dict[str, str]]:
-    """A document's graph features by kind: IRI (or key) -> display label."""
-    out: dict[str, dict[str, str]] = {name: {} for name in FEATURES}
-    for node in graph.subjects(SK.inDocument, document):
-        for target in graph.objects(node, DCTERMS.references):
-            key = "sdg" if str(target).startswith("http://metadata.un.org/sdg") else "laws"
-            out[key][str(target)] = node_label(graph, target)
-        types = set(graph.objects(node, RDF.type))
-        for cls, name in ELEMENT_KINDS.items():
-            if cls in types:
-                out["kinds"][name] = name
-        if SK.Alignment in types:
-            target = graph.value(node, SK.to)
-            if target is not None:
-                out["sdg"][str(target)] = node_label(graph, target)
-        for agent in graph.objects(node, SK.responsible):
-            label = graph.value(agent, RDFS.label)
-            if label:
-                out["roles"][str(label).casefold()] = str(label)
-    return out
+def _pairs(index: SearchIndex, document: str, other: str, pairs) -> list[dict]:
+    """The best passage pairs of two documents as JSON-ready dicts."""
+    passages_a, passages_b = index.passages(document), index.passages(other)
+    return [
+        {
+            "this": passages_a[i].text,
+            "other": passages_b[j].text,
+            "cosine": round(c, 3),
+            "this_page": passages_a[i].page,
+            "other_page": passages_b[j].page,
+        }
+        for i, j, c in pairs
+    ]
 
 
-def overlap(a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]) -> tuple[float, dict[str, list[str]]]:
-    """Mean Jaccard overlap over the feature kinds either document has, and the shared labels per kind."""
-    scores, shared = [], {}
-    for name in FEATURES:
-        left, right = set(a[name]), set(b[name])
-        if not left and not right:
-            continue
-        common = left & right
-        scores.append(len(common) / len(left | right))
-        if common:
-            shared[name] = sorted(a[name][key] for key in common)
-    return (sum(scores) / len(scores) if scores else 0.0), shared
+def _combined(doc: str, embedding: float, graph_score: float, shared: dict, meta) -> Similar:
+    return Similar(
+        document=doc,
+        source_file=meta.source_file if meta else doc,
+        title=meta.title if meta else None,
+        score=round((1 - GRAPH_WEIGHT) * embedding + GRAPH_WEIGHT * graph_score, 4),
+        embedding=round(embedding, 4),
+        graph=round(graph_score, 4),
+        shared=shared,
+    )
 
 
 def similar(graph: Graph, index: SearchIndex, document: str, k: int = 5) -> list[Similar]:
-    """The k documents most like ``document`` (an IRI), best first."""
+    """The k documents most like ``document`` (an IRI), best first, over the whole store's graph with every
+    document scored (the reference :func:`similar_stored` is tested against)."""
     vectors = index.all_vectors()
     if document not in vectors:
         return []
@@ -93,32 +79,90 @@ def similar(graph: Graph, index: SearchIndex, document: str, k: int = 5) -> list
     results = []
     for found in by_embedding:
         score_graph, shared = overlap(mine, features(graph, URIRef(found.doc_id)))
-        meta = metas.get(found.doc_id)
-        passages_a, passages_b = index.passages(document), index.passages(found.doc_id)
-        pairs = [
-            {
-                "this": passages_a[i].text,
-                "other": passages_b[j].text,
-                "cosine": round(c, 3),
-                "this_page": passages_a[i].page,
-                "other_page": passages_b[j].page,
-            }
-            for i, j, c in found.pairs
-        ]
-        results.append(
-            Similar(
-                document=found.doc_id,
-                source_file=meta.source_file if meta else found.doc_id,
-                title=meta.title if meta else None,
-                score=round((1 - GRAPH_WEIGHT) * found.score + GRAPH_WEIGHT * score_graph, 4),
-                embedding=round(found.score, 4),
-                graph=round(score_graph, 4),
-                shared=shared,
-                passages=pairs,
-            )
-        )
+        result = _combined(found.doc_id, found.score, score_graph, shared, metas.get(found.doc_id))
+        result.passages = _pairs(index, document, found.doc_id, found.pairs)
+        results.append(result)
     results.sort(key=lambda r: -r.score)
     return results[:k]
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def candidates(
+    means_ids: list[str], means: np.ndarray, target: str, graph_scores: Mapping[str, float],
+    mean_candidates: int = MEAN_CANDIDATES, graph_candidates: int = GRAPH_CANDIDATES,
+) -> set[str]:
+    """The documents worth an exact score: nearest by mean vector, and sharing most in the graph."""
+    chosen: set[str] = set()
+    where = {doc: row for row, doc in enumerate(means_ids)}
+    if target in where and means.size:
+        cosines = np.asarray(means, dtype=np.float32) @ np.asarray(means[where[target]], dtype=np.float32)
+        cosines[where[target]] = -np.inf
+        take = min(mean_candidates, len(means_ids))
+        top = np.argpartition(-cosines, take - 1)[:take] if take else []
+        chosen.update(means_ids[int(i)] for i in top if np.isfinite(cosines[int(i)]))
+    ranked = sorted(graph_scores.items(), key=lambda item: (-item[1], item[0]))
+    chosen.update(doc for doc, _ in ranked[:graph_candidates])
+    chosen.discard(target)
+    return chosen
+
+
+def similar_stored(
+    profiles: Mapping[str, Features],
+    index: SearchIndex,
+    document: str,
+    k: int = 5,
+    cache: Path | None = None,
+    exact_up_to: int = MEAN_CANDIDATES + GRAPH_CANDIDATES,
+) -> list[Similar]:
+    """The k documents most like ``document`` (an IRI), best first, from the stored profiles (graph.profiles)
+    and the search index: every document scored exactly in a store of at most ``exact_up_to`` documents,
+    else only the candidates (:func:`candidates`) of a first pass on the documents' mean vectors
+    (search.means, cached in ``cache``). Passage pairs are read for the k answers only."""
+    from search.means import cached_means, compute_means
+
+    vectors = index.all_vectors()
+    if document not in vectors:
+        return []
+    mine_rows = np.asarray(vectors[document])
+    if not mine_rows.size:
+        return []
+    mine = _unit(mine_rows)
+    mine_features = profiles.get(document, {})
+    graph_scores: dict[str, tuple[float, dict]] = {
+        doc: overlap(mine_features, found) for doc, found in profiles.items() if doc != document
+    }
+    others = [doc for doc in vectors if doc != document]
+    if len(others) > exact_up_to:
+        if isinstance(vectors, dict) or cache is None:
+            means = compute_means(vectors)
+        else:
+            from search.vectors import change_token
+
+            means = cached_means(vectors, cache, change_token(index.folder), index.embedder.recipe)
+        wanted = candidates(means.ids, means.matrix, document, {d: s for d, (s, _) in graph_scores.items()})
+        others = [doc for doc in others if doc in wanted]
+    scored = []
+    for doc in others:
+        rows = np.asarray(vectors[doc])
+        if not rows.size:
+            continue
+        score, _ = chamfer(mine, _unit(rows))
+        scored.append((doc, score))
+    scored.sort(key=lambda item: (-item[1], item[0]))  # the embedding order first (ties: by IRI) ...
+    metas = {meta.doc_id: meta for meta in index.documents()}
+    results = [_combined(doc, score, *graph_scores.get(doc, overlap(mine_features, {})), metas.get(doc))
+               for doc, score in scored]
+    results.sort(key=lambda r: -r.score)  # ... then the combined score (stable, as similar does)
+    results = results[:k]
+    for result in results:
+        _, cosines = chamfer(mine, _unit(np.asarray(vectors[result.document])))
+        result.passages = _pairs(index, document, result.document, best_pairs(cosines, 3))
+    return results
 
 
 def similar_json(document: str, source_file: str, results: list[Similar]) -> dict:

@@ -340,3 +340,28 @@ def render_history(history: History) -> str:
         lines.append(f"  Borttaget ({len(change.dropped)}):")
         lines += [f"    - {e.label}{_where(e)}" for e in change.dropped]
     return "\n".join(lines)
+
+
+# --- from the store, reading only the organisation's plans -------------------------------------------------
+
+
+def store_chain(store, query: str) -> ChainGraph:
+    """The chain of only the stored documents that can be versions of the named organisation's plans.
+
+    The profile index (graph.profiles) names them by query: documents of a plan kind whose publisher or body
+    has a name (or kommunkod) the query matches. Their graphs are read, with the reference graphs and every
+    name the store gives their publishers and bodies, so graph.versions sees them as over the whole store.
+    """
+    from graph.analyses import reference_graph, union
+    from graph.profiles import ProfileIndex, label_graph, read_graph
+    from graph.versions import settings
+
+    index = ProfileIndex(store)
+    try:
+        files = index.plan_documents(query, settings()["plan_kinds"])
+        labels, codes = index.names_of(index.agents(files))
+        graphs = [read_graph(store.folder / f, index.entries[f].graph) for f in files]
+    finally:
+        index.close()
+    log.info("history: %d of %d documents may be %s's plans", len(files), len(index.entries), query)
+    return ChainGraph(union([*graphs, label_graph(labels, codes), reference_graph(store.reference_dir())]))
