@@ -453,7 +453,23 @@ def probe_document(
 HEAVY_NODE = "http://metadata.un.org/sdg/4"
 
 
-def measure(store: Path, copy: scale_corpus.Copy, args: argparse.Namespace) -> tuple[dict, dict]:
+def history_organisation(
+    copies: Sequence[scale_corpus.Copy], found: Sequence[scale_corpus.Source]
+) -> str | None:
+    """The organisation with the most plan copies (a history needs two versions of a plan), else None."""
+    plans = {source.name for source in found if source.kind in PLAN_KINDS}
+    counts: dict[str, int] = {}
+    for copy in copies:
+        organisation = copy.metadata.get("organisation")
+        if copy.source in plans and organisation:
+            counts[organisation] = counts.get(organisation, 0) + 1
+    best = max(counts.items(), key=lambda item: (item[1], item[0]), default=None)
+    return best[0] if best and best[1] >= 2 else None
+
+
+def measure(
+    store: Path, copy: scale_corpus.Copy, args: argparse.Namespace, organisation: str | None = None
+) -> tuple[dict, dict]:
     """Cold CLI figures of one store; returns (schema figures, details).
 
     Besides the schema's commands, ``similar`` and ``history`` (the other commands that cross documents) and a
@@ -475,7 +491,6 @@ def measure(store: Path, copy: scale_corpus.Copy, args: argparse.Namespace) -> t
     runs["trace_heavy"] = run(
         [*CLI, "--store", str(store), "trace", HEAVY_NODE, "--json"], args.timeout, args.rss_limit_mb
     )
-    organisation = copy.metadata.get("organisation")
     if organisation:
         runs["history"] = run(
             [*CLI, "--store", str(store), "history", organisation, "--json"], args.timeout, args.rss_limit_mb
@@ -691,6 +706,75 @@ mark_changed(sys.argv[1])
 """
 
 
+ASSEMBLED = re.compile(r"\.c\d{6}\.trig$")  # the graph file of an assembled copy (see assemble)
+
+
+def start_from_built(old_keep: Path, keep: Path) -> int:
+    """Start ``keep`` from the built documents of another kept run: its built documents' graphs, per-document
+    files and search entries, its sources and build records; the assembled copies, the quad index and every
+    derived cache are left behind (made again by the measured code). Returns how many documents came along."""
+    from search.index import index_file
+
+    old_store, store = old_keep / "store", keep / "store"
+    if store.exists():
+        raise SystemExit(f"{store} exists; --from-built starts a new --keep folder")
+    manifest = json.loads((old_store / "manifest.json").read_text("utf-8"))
+    built = {
+        name: entry
+        for name, entry in manifest["documents"].items()
+        if not ASSEMBLED.search(entry["graph_file"])
+    }
+    (store / "graphs").mkdir(parents=True)
+    (store / "search" / "docs").mkdir(parents=True)
+    for entry in built.values():
+        base = Path(entry["graph_file"]).name[: -len(".trig")]
+        for path in (old_store / "graphs").glob(base + ".*"):
+            shutil.copy2(path, store / "graphs" / path.name)
+        old_index = index_file(old_store / "search", entry["document"])
+        if old_index.exists():
+            target = index_file(store / "search", entry["document"])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(old_index, target)
+    for path in old_store.iterdir():  # reference data and whatever else is not derived from the documents
+        if path.name not in {"graphs", "search", "quads", "manifest.json"} and not path.name.startswith(
+            ("analyses.sqlite", ".")
+        ):
+            (shutil.copytree if path.is_dir() else shutil.copy2)(path, store / path.name)
+    for path in (old_store / "search").iterdir():
+        if path.is_file() and path.suffix == ".npy":  # reference vectors (SDG targets), keyed by content
+            shutil.copy2(path, store / "search" / path.name)
+    for path in old_keep.iterdir():
+        if path.name.startswith(("sources-", "build-")) or path.name == "corpus":
+            (shutil.copytree if path.is_dir() else shutil.copy2)(path, keep / path.name)
+    write_quick(store / "manifest.json", json.dumps({**manifest, "documents": built}, ensure_ascii=False,
+                                                    indent=1).encode("utf-8"))
+    return len(built)
+
+
+# Brings every stored document's per-document files (analysis, profile) up to the measured code's rules before
+# they are cloned: an assembled copy must carry what the code would have written for it.
+REFRESH_WORKER = """
+import importlib, sys
+from graph.store import Store
+store = Store(sys.argv[1])
+refreshers = []
+for module, name in (("graph.analyses", "load_analysis"), ("graph.profiles", "load_profile")):
+    try:
+        refreshers.append(getattr(importlib.import_module(module), name))
+    except (ImportError, AttributeError):
+        pass
+for entry in store.documents().values():
+    for refresh in refreshers:
+        refresh(store, entry)
+print(len(refreshers))
+"""
+
+
+def refresh_built(store: Path, args: argparse.Namespace) -> Run:
+    """Make the stored documents' per-document files current before they are cloned (a child process)."""
+    return run([sys.executable, "-c", REFRESH_WORKER, str(store)], args.build_timeout, args.rss_limit_mb)
+
+
 def rebuild_derived(store: Path, args: argparse.Namespace) -> Run | None:
     """Rebuild the store's derived indexes from its TriG (``styrkedja rebuild-index``) where it exists, after
     telling the search index that its entry files changed (search.vectors.mark_changed, where it exists)."""
@@ -717,6 +801,9 @@ def bench(args: argparse.Namespace) -> dict:
         return {"profile": profile_ingest(files, keep / "profile-store", args)}
     copies = scale_corpus.make_copies(found, sizes[-1], towns, args.seed)
     log.info("%d copies made", len(copies))
+    if args.from_built:
+        log.info("%d built documents taken from %s", start_from_built(args.from_built, keep), args.from_built)
+        args.reuse = True
     if not args.reuse:
         shutil.rmtree(store, ignore_errors=True)
         shutil.rmtree(corpus, ignore_errors=True)
@@ -729,6 +816,9 @@ def bench(args: argparse.Namespace) -> dict:
             detail, rate = build_size(store, corpus, copies[:size], workers, args)
         else:
             started = time.perf_counter()
+            refreshed = refresh_built(store, args)
+            if not refreshed.ok:
+                log.warning("per-document files not refreshed: %s", refreshed.stderr[-500:])
             added = assemble(store, copies[:size], corpus, towns)
             rebuilt = rebuild_derived(store, args)
             detail.update(
@@ -749,7 +839,9 @@ def bench(args: argparse.Namespace) -> dict:
             )
         detail.update(first_read_s=[round(r.seconds, 2) for r in first], loadavg=list(os.getloadavg()))
         log.info("size %d: %s; measuring", size, "built" if real else "assembled")
-        figures, more = measure(store, probe_document(copies[:size], found), args)
+        organisation = history_organisation(copies[:size], found)
+        figures, more = measure(store, probe_document(copies[:size], found), args, organisation)
+        more["history_organisation"] = organisation
         results.append(
             {
                 "documents": size,
@@ -827,6 +919,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-model", action="store_true", help="build without the model (no ask figures)")
     parser.add_argument("--no-vectors", action="store_true", help="leave out the vectors section")
     parser.add_argument("--reuse", action="store_true", help="keep the store and copies already in --keep")
+    parser.add_argument(
+        "--from-built",
+        type=Path,
+        help="start a new --keep folder from the built documents of this kept run (assembled copies dropped)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a measured command may take")
     parser.add_argument("--build-timeout", type=float, default=4 * 3600.0)
