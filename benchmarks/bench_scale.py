@@ -317,6 +317,8 @@ def assemble(store: Path, copies: Sequence[scale_corpus.Copy], corpus: Path, tow
     for entry in documents.values():
         if entry["source_file"] in built_from:
             by_source.setdefault(built_from[entry["source_file"]], []).append(entry)
+    record = store.parent / ASSEMBLY_RECORD
+    models: dict[str, str] = json.loads(record.read_text("utf-8")) if record.exists() else {}
     added = 0
     for ordinal, copy in enumerate(copies):
         if copy.name in documents:
@@ -369,11 +371,56 @@ def assemble(store: Path, copies: Sequence[scale_corpus.Copy], corpus: Path, tow
             added=time.time(),
         )
         documents[copy.name] = entry
+        models[copy.name] = model["source_file"]
         added += 1
         if added % 1000 == 0:
             log.info("assembled %d documents", added)
     write_quick(store / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_quick(record, json.dumps(models, ensure_ascii=False).encode("utf-8"))
     return added
+
+
+ASSEMBLY_RECORD = "assembled.json"  # beside the store: copy name -> the stored document it was cloned from
+
+
+def refresh_assembled(store: Path, towns: Sequence[dict]) -> int:
+    """Clone again the per-document files (analysis, profile: every file beside the TriG but the TriG) of
+    assembled copies whose model's file is newer than theirs, in assembly order (a model may itself be a
+    copy). Lets a kept run be measured with new code without assembling it again. Returns how many files."""
+    from graph.store import MANIFEST
+
+    record = store.parent / ASSEMBLY_RECORD
+    if not record.exists():
+        return 0
+    models: dict[str, str] = json.loads(record.read_text("utf-8"))
+    documents = json.loads((store / MANIFEST).read_text("utf-8"))["documents"]
+    codes = _kommunkod(towns)
+
+    def names(entry: dict) -> dict:
+        return {
+            "name": entry["source_file"],
+            "title": entry.get("title"),
+            "organisation": entry.get("organisation"),
+            "code": codes.get(entry.get("organisation") or ""),
+        }
+
+    cloned = 0
+    for name, model_name in models.items():
+        entry, model = documents.get(name), documents.get(model_name)
+        if entry is None or model is None:
+            continue
+        base = (store / model["graph_file"]).name[: -len(".trig")]
+        stem = (store / entry["graph_file"]).name[: -len(".trig")]
+        for path in (store / model["graph_file"]).parent.glob(base + ".*"):
+            if path.name.startswith(".") or path.suffix == ".trig":
+                continue
+            target = path.with_name(stem + path.name[len(base):])
+            if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
+                continue
+            text = clone_trig(path.read_text("utf-8"), names(model), names(entry))
+            write_quick(target, text.encode("utf-8"))
+            cloned += 1
+    return cloned
 
 
 # -------------------------------------------------------------------------------------------- measuring
@@ -575,7 +622,7 @@ def vectors_section(store: Path, args: argparse.Namespace) -> dict:
         return {**absent, "absent": f"benchmarks/bench_vectors.py (measure_vectors) is not there: {error}"}
     if args.no_vectors:
         return {**absent, "absent": "left out (--no-vectors)"}
-    passages = stored_passages(store)
+    passages = args.vector_passages or stored_passages(store)
     try:
         found = measure_vectors(passages, args.keep / f"vectors-{passages}")
     except (Exception, SystemExit) as error:  # a store without vectors (--no-model), or the helper's failure
@@ -819,11 +866,18 @@ def bench(args: argparse.Namespace) -> dict:
             refreshed = refresh_built(store, args)
             if not refreshed.ok:
                 log.warning("per-document files not refreshed: %s", refreshed.stderr[-500:])
+            recloned = refresh_assembled(store, towns)
             added = assemble(store, copies[:size], corpus, towns)
-            rebuilt = rebuild_derived(store, args)
+            if recloned:  # the caches made from the old files are made again on the first read
+                for path in store.glob("analyses.sqlite*"):
+                    path.unlink()
+            # The quad index follows the TriG files: rebuilt only when graphs were added (or it is missing).
+            fresh = added or not (store / "quads").exists()
+            rebuilt = rebuild_derived(store, args) if fresh else None
             detail.update(
                 assemble_s=round(time.perf_counter() - started, 1),
                 added=added,
+                recloned_files=recloned,
                 rebuild_index_s=round(rebuilt.seconds, 1) if rebuilt else None,
                 rebuild_index_peak_mb=round(rebuilt.peak_mb, 1) if rebuilt else None,
             )
@@ -923,6 +977,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--from-built",
         type=Path,
         help="start a new --keep folder from the built documents of this kept run (assembled copies dropped)",
+    )
+    parser.add_argument(
+        "--vector-passages",
+        type=int,
+        default=1_000_000,
+        help="passages of the synthetic vectors section (the issue's 10^6; 0: as many as the largest store)",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a measured command may take")
