@@ -264,17 +264,34 @@ def cmd_rebuild_index(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     """Send every graph of the store to a SPARQL server's Graph Store endpoint (PUT per graph)."""
+    import urllib.parse
+
     from app.export_endpoint import PublishError, graph_store_from_env, publish
+    from graph.endpoint import Endpoint, EndpointError, endpoint_from_env
 
     store = _store(args)
+    prune_from = None
+    if args.prune:
+        try:
+            prune_from = Endpoint(args.sparql) if args.sparql else endpoint_from_env()
+        except EndpointError as error:
+            raise UserError(str(error)) from error
+        if prune_from is not None and urllib.parse.urlsplit(prune_from.url).scheme not in ("http", "https"):
+            raise UserError(f"{prune_from.name}: --sparql must be an http:// or https:// URL")
+        if prune_from is None:
+            raise UserError("publish --prune lists the server's graphs with its SPARQL query endpoint: give "
+                            "--sparql URL or set STYRKEDJA_SPARQL_ENDPOINT")
     try:
-        report = publish(store, graph_store_from_env(args.endpoint), with_reference=not args.no_reference)
+        report = publish(store, graph_store_from_env(args.endpoint), with_reference=not args.no_reference,
+                         prune_from=prune_from)
     except PublishError as error:
         raise UserError(str(error)) from error
     if args.json:
         print(json.dumps(report.as_dict()))
     else:
         print(f"{report.graphs} graphs ({report.triples} triples) published in {report.seconds:.1f} s")
+        if report.removed:
+            print(f"{len(report.removed)} graphs of removed documents deleted from the server")
     return EXIT_OK
 
 
@@ -522,6 +539,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "http://host:8890/sparql-graph-crud-auth (user and password: $STYRKEDJA_PUBLISH_USER, "
                    "$STYRKEDJA_PUBLISH_PASSWORD)")
     p.add_argument("--no-reference", action="store_true", help="send the document graphs only")
+    p.add_argument("--prune", action="store_true", help="then delete the server's graphs of documents the "
+                   "store no longer has (listed with the SPARQL query endpoint)")
+    p.add_argument("--sparql", help="the server's SPARQL query endpoint for --prune (default: "
+                   "$STYRKEDJA_SPARQL_ENDPOINT)")
     p.add_argument("--json", action="store_true", help="print what was sent as JSON")
     p.set_defaults(func=cmd_publish)
 

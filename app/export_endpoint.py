@@ -6,6 +6,11 @@ replaces that graph on the server and nothing else: publishing again after an ``
 graphs, and a publish stopped half-way leaves every graph either as before or as now. Graphs go over a few
 connections at once (the server parses while we read the next file).
 
+With a SPARQL query endpoint of the same server (``prune_from``), document graphs the server holds that the
+store no longer has (documents removed since the last publish) are deleted after the send, so the server
+answers as the store does. Only graphs under the store's document-graph namespace are considered: other graphs
+on a shared server are never touched.
+
 The Graph Store endpoint and its credentials are operator settings: for Virtuoso the endpoint is
 ``http://host:8890/sparql-graph-crud-auth`` with HTTP digest authentication (user ``STYRKEDJA_PUBLISH_USER``,
 password ``STYRKEDJA_PUBLISH_PASSWORD``); a server without authentication needs neither. A password is never
@@ -28,8 +33,8 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from graph.endpoint import Endpoint
-from graph.iris import ONTOLOGY_GRAPH
+from graph.endpoint import Endpoint, EndpointError, query_endpoint
+from graph.iris import GRAPH_BASE, ONTOLOGY_GRAPH
 from graph.reference import load_reference_graphs
 from graph.store import Store
 from ontology import load_ontology
@@ -75,11 +80,15 @@ class PublishReport:
     bytes: int = 0
     seconds: float = 0.0
     reference_graphs: int = 0
+    removed: list[str] | None = None  # document graphs deleted from the server (None: not pruned)
 
     def as_dict(self) -> dict:
         """The report as plain data (for --json)."""
-        return {"graphs": self.graphs, "reference_graphs": self.reference_graphs, "triples": self.triples,
+        data = {"graphs": self.graphs, "reference_graphs": self.reference_graphs, "triples": self.triples,
                 "bytes": self.bytes, "seconds": round(self.seconds, 3)}
+        if self.removed is not None:
+            data["removed"] = list(self.removed)
+        return data
 
 
 def graph_store_from_env(url: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> GraphStore:
@@ -213,6 +222,30 @@ def delete_graph(target: GraphStore, graph_iri: str) -> None:
     _request(target, "DELETE", graph_iri, None)
 
 
+DOCUMENT_GRAPHS = f"{GRAPH_BASE}doc/"
+# Every document graph the server holds; the namespace is a constant of the code, never user input.
+SERVER_GRAPHS_QUERY = (
+    "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+    f'FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPHS}")) }}'
+)
+MAX_SERVER_GRAPHS = 10_000_000
+
+
+def server_document_graphs(endpoint: Endpoint, timeout_s: float = DEFAULT_TIMEOUT_S) -> set[str]:
+    """The document graphs (under the store's namespace) a server holds, by its SPARQL query endpoint."""
+    try:
+        answer = query_endpoint(endpoint, SERVER_GRAPHS_QUERY, None, timeout_s, MAX_SERVER_GRAPHS)
+    except EndpointError as error:
+        raise PublishError(f"{endpoint.name}: the server's graphs could not be listed: {error}") from None
+    return {str(row[0]) for row in answer.rows if row[0] is not None}
+
+
+def stale_graphs(on_server: set[str], store: Store) -> list[str]:
+    """Document graphs on the server that the store no longer has (sorted)."""
+    kept = {entry.graph for entry in store.documents().values()}
+    return sorted(g for g in on_server if g.startswith(DOCUMENT_GRAPHS) and g not in kept)
+
+
 def publish_jobs(store: Store, with_reference: bool = True) -> Iterator[tuple[bool, str, Callable]]:
     """(is reference, graph IRI, a function giving its N-Triples and triple count) for every graph to send."""
     if with_reference:
@@ -229,10 +262,12 @@ def publish(
     with_reference: bool = True,
     connections: int = DEFAULT_CONNECTIONS,
     progress: Callable[[int, int], None] | None = None,
+    prune_from: Endpoint | None = None,
 ) -> PublishReport:
     """Send every graph of the store to the Graph Store endpoint (PUT, replacing each); return what was sent.
 
     Stops at the first graph the server refuses (raises PublishError; graphs sent before stay replaced).
+    With ``prune_from`` (the server's SPARQL query endpoint), graphs of removed documents are then deleted.
     """
     report = PublishReport()
     jobs = list(publish_jobs(store, with_reference))
@@ -253,6 +288,11 @@ def publish(
             report.bytes += size
             if progress is not None:
                 progress(done, len(jobs))
+    if prune_from is not None:
+        report.removed = stale_graphs(server_document_graphs(prune_from, target.timeout_s), store)
+        for iri in report.removed:
+            delete_graph(target, iri)
+            log.info("deleted <%s> from %s: its document is no longer in the store", iri, target.name)
     report.seconds = time.perf_counter() - started
     log.info("published %d graphs (%d triples, %.1f MB) to %s in %.1f s", report.graphs, report.triples,
              report.bytes / 1e6, target.name, report.seconds)

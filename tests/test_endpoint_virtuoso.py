@@ -286,6 +286,33 @@ def test_publishing_again_replaces_each_graph_and_duplicates_nothing(store, serv
     assert int(count.rows[0][0]) == first.triples
 
 
+def test_prune_deletes_the_graphs_of_removed_documents_and_nothing_else(store, server):
+    from app.export_endpoint import DOCUMENT_GRAPHS, delete_graph, put_graph, server_document_graphs
+
+    endpoint, target, first = server
+    removed = f"{DOCUMENT_GRAPHS}borttagen-plan-md"  # a document published before and removed since
+    foreign = "http://example.org/annan-tjanst/graf"  # another service's graph on the same server
+    triple = b"<http://example.org/s> <http://example.org/p> \"o\" .\n"
+    put_graph(target, removed, triple)
+    put_graph(target, foreign, triple)
+    try:
+        assert removed in server_document_graphs(endpoint)
+        report = publish(store, target, with_reference=False, prune_from=endpoint)
+        assert report.removed == [removed]
+        on_server = server_document_graphs(endpoint)
+        assert removed not in on_server
+        assert on_server == {e.graph for e in store.documents().values()}
+        still = query_endpoint(endpoint, f"ASK {{ GRAPH <{foreign}> {{ ?s ?p ?o }} }}", None, 30, 1)
+        assert still.answer is True
+        count = query_endpoint(endpoint, f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                               f'FILTER(STRSTARTS(STR(?g), "{GRAPH_BASE}")) }}', None, 30, 10)
+        assert int(count.rows[0][0]) == first.triples
+        assert publish(store, target, with_reference=False, prune_from=endpoint).removed == []
+    finally:
+        delete_graph(target, foreign)
+        delete_graph(target, removed)
+
+
 def test_the_cli_asks_the_server_without_loading_the_store(store, server, monkeypatch, capsys):
     from app.cli import main
     from graph.store import Store
@@ -457,6 +484,30 @@ def test_publish_to_an_unreachable_server_is_a_user_error_naming_it(store, capsy
     url = f"http://127.0.0.1:{_free_port()}/sparql-graph-crud-auth"
     assert main(["--store", str(store.folder), "publish", "--endpoint", url]) == 1
     assert url in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sparql, message", [
+    (None, "--sparql URL or set STYRKEDJA_SPARQL_ENDPOINT"),
+    ("file:///etc/passwd", "must be an http:// or https:// URL"),
+])
+def test_prune_needs_a_query_endpoint_that_is_a_web_url(store, capsys, monkeypatch, sparql, message):
+    from app.cli import main
+
+    monkeypatch.delenv("STYRKEDJA_SPARQL_ENDPOINT", raising=False)
+    url = f"http://127.0.0.1:{_free_port()}/sparql-graph-crud-auth"
+    argv = ["--store", str(store.folder), "publish", "--endpoint", url, "--prune"]
+    assert main(argv + (["--sparql", sparql] if sparql else [])) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_only_document_graphs_the_store_lacks_are_stale(store):
+    from app.export_endpoint import DOCUMENT_GRAPHS, stale_graphs
+
+    kept = {e.graph for e in store.documents().values()}
+    on_server = kept | {f"{DOCUMENT_GRAPHS}b", f"{DOCUMENT_GRAPHS}a", f"{GRAPH_BASE}reference/sdg",
+                        "http://example.org/doc/x"}
+    assert stale_graphs(on_server, store) == [f"{DOCUMENT_GRAPHS}a", f"{DOCUMENT_GRAPHS}b"]
+    assert stale_graphs(kept, store) == []
 
 
 def test_a_document_graph_converts_the_same_with_and_without_pyoxigraph(store, monkeypatch):
