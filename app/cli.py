@@ -359,6 +359,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
     from graph.profiles import ProfileIndex
     from graph.store import StoreError
     from search.compare import similar_json, similar_stored
+    from search.index import SearchIndex
 
     store = _store(args)
     try:
@@ -367,11 +368,10 @@ def cmd_similar(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from error
     profiles = ProfileIndex(store)
     try:
-        features = profiles.features()
+        results = similar_stored(profiles, SearchIndex(store.folder / "search"), entry.document, args.k,
+                                 cache=store.folder / "profiles")
     finally:
         profiles.close()
-    results = similar_stored(features, _search_index(store), entry.document, args.k,
-                             cache=store.folder / "profiles")
     if args.json:
         print(
             json.dumps(similar_json(entry.document, entry.source_file, results), ensure_ascii=False, indent=1)

@@ -62,9 +62,13 @@ Features = dict[str, dict[str, str]]
 
 @lru_cache(maxsize=1)
 def profile_version() -> str:
-    """The profiles' version: the format and a digest of this module (its rules)."""
+    """The profiles' version: the format and a digest of the code and constants that make a profile."""
+    import inspect
+
     digest = hashlib.sha256(PROFILE_FORMAT.encode())
-    digest.update(Path(__file__).read_bytes())
+    for part in (profile_document, features, display_label, document_kind):
+        digest.update(inspect.getsource(part).encode())
+    digest.update(repr((FEATURES, sorted(ELEMENT_KINDS.items()), PROFILE_PREDICATES)).encode())
     return f"{PROFILE_FORMAT}.{digest.hexdigest()[:16]}"
 
 
@@ -213,17 +217,25 @@ def write_profile(graph_path: Path, graph: Graph, document: str, reference_folde
     write_atomic(profile_path(graph_path), data)
 
 
-def read_graph(path: Path, graph_iri: str) -> Graph:
-    """A document's named graph from its TriG file, parsed by pyoxigraph (faster than rdflib's parser)."""
+# The predicates a profile reads (profile_document, features, display_label): what read_graph keeps for it.
+PROFILE_PREDICATES = (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.notation, SK.inDocument, SK.to,
+                      SK.responsible, SK.documentType, SK.issuedBy, SK.kommunkod, DCTERMS.references,
+                      DCTERMS.publisher)
+
+
+def read_graph(path: Path, graph_iri: str, predicates: Iterable[URIRef] | None = None) -> Graph:
+    """A document's named graph from its TriG file, parsed by pyoxigraph (faster than rdflib's parser);
+    with ``predicates``, only the triples of those."""
     import pyoxigraph as ox
 
     from graph.quadstore import to_rdflib
 
     graph = Graph(identifier=URIRef(graph_iri))
     wanted = ox.NamedNode(graph_iri)
+    keep = None if predicates is None else {ox.NamedNode(str(p)) for p in predicates}
     with open(path, "rb") as handle:
         for quad in ox.parse(handle, format=ox.RdfFormat.TRIG):
-            if quad.graph_name == wanted:
+            if quad.graph_name == wanted and (keep is None or quad.predicate in keep):
                 graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 
@@ -239,11 +251,11 @@ def load_profile(store, entry, write: bool = True) -> DocumentProfile | None:
             return profile
         log.info("%s: the profile is of other rules (%s); made again", entry.source_file, profile.version)
     except FileNotFoundError:
-        log.info("%s: no profile stored; made from its graph", entry.source_file)
+        log.debug("%s: no profile stored; made from its graph", entry.source_file)
     except (ValueError, KeyError, TypeError) as error:
         log.warning("%s: the stored profile cannot be read (%s); made again", entry.source_file, error)
     try:
-        graph = read_graph(store.folder / entry.graph_file, entry.graph)
+        graph = read_graph(store.folder / entry.graph_file, entry.graph, PROFILE_PREDICATES)
     except FileNotFoundError:
         log.warning("%s: the stored graph is gone (%s)", entry.source_file, entry.graph_file)
         return None
@@ -272,9 +284,11 @@ def make_profiles(store) -> int:
 
 # --- the cross-document index -------------------------------------------------------------------------------
 
+SCHEMA_VERSION = 2  # PRAGMA user_version of profiles.sqlite: a cache of another shape is made again
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (graph_file TEXT PRIMARY KEY, source_file TEXT, document TEXT, version TEXT,
-                                 kind TEXT, publisher TEXT, body TEXT, features TEXT);
+                                 kind TEXT, publisher TEXT, body TEXT, keys TEXT, features TEXT);
+CREATE INDEX IF NOT EXISTS docs_document ON docs (document);
 CREATE INDEX IF NOT EXISTS docs_publisher ON docs (publisher);
 CREATE INDEX IF NOT EXISTS docs_body ON docs (body);
 CREATE TABLE IF NOT EXISTS names (graph_file TEXT, iri TEXT, what TEXT, value TEXT, language TEXT,
@@ -292,9 +306,10 @@ def fold(text: str | None) -> str:
 class ProfileIndex:
     """The store's profiles as one SQLite cache, brought up to date with the manifest when opened."""
 
-    def __init__(self, store):
+    def __init__(self, store, documents: dict | None = None):
+        """Open (and update) the index of a store; ``documents`` is its manifest when read already."""
         self.store = store
-        self.entries = {e.graph_file: e for e in store.documents().values()}
+        self.entries = {e.graph_file: e for e in (documents or store.documents()).values()}
         self.db = _connect(store.folder / INDEX_FILE)
         try:
             self._sync()
@@ -337,19 +352,29 @@ class ProfileIndex:
         profile = load_profile(self.store, entry)
         if profile is None:
             return
+        keys = {name: sorted(found) for name, found in profile.features.items() if found}
         self.db.execute(
-            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (graph_file, entry.source_file, entry.document, profile.version, profile.kind, profile.publisher,
-             profile.body, json.dumps(profile.features, ensure_ascii=False, separators=(",", ":"))),
+             profile.body, _json(keys), _json(profile.features)),
         )
         rows = [(graph_file, iri, "label", value, language, fold(value))
                 for iri, value, language in profile.labels]
         rows += [(graph_file, iri, "kommunkod", code, "", code) for iri, code in profile.codes]
         self.db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?)", rows)
 
-    def features(self) -> dict[str, Features]:
-        """Every document's graph features, by document IRI."""
-        rows = self.db.execute("SELECT graph_file, document, features FROM docs").fetchall()
+    def keys(self) -> dict[str, dict[str, list[str]]]:
+        """Every document's feature keys by kind (what the overlap score needs), by document IRI."""
+        rows = self.db.execute("SELECT graph_file, document, keys FROM docs").fetchall()
+        return {doc: json.loads(data) for graph_file, doc, data in rows if graph_file in self.entries}
+
+    def features(self, documents: Iterable[str] | None = None) -> dict[str, Features]:
+        """The graph features (keys with their labels) of some documents (IRIs) or of all, by document IRI."""
+        if documents is None:
+            rows = self.db.execute("SELECT graph_file, document, features FROM docs").fetchall()
+        else:
+            rows = [row for doc in set(documents) for row in self.db.execute(
+                "SELECT graph_file, document, features FROM docs WHERE document = ?", (doc,))]
         return {doc: json.loads(data) for graph_file, doc, data in rows if graph_file in self.entries}
 
     def names_of(self, iris: Iterable[str]) -> tuple[list[list[str]], list[list[str]]]:
@@ -398,11 +423,18 @@ class ProfileIndex:
         return [f for f in self.entries if f in found]
 
 
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """The index database (in memory where the store folder cannot be written)."""
     try:
         db = sqlite3.connect(path, timeout=60, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            db.executescript("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS names;")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.executescript(_SCHEMA)
     except sqlite3.Error as error:
         log.info("profile index %s cannot be written (%s); kept in memory", path, error)

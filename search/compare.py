@@ -8,14 +8,17 @@ both (GRAPH_WEIGHT), and the answer lists what is shared, so a consultant sees w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from rdflib import Graph, URIRef
 
-from graph.profiles import Features, features, overlap
+from graph.profiles import FEATURES, Features, features, overlap
 from search.index import SearchIndex
 from search.similar import best_pairs, chamfer, similar_documents
 
@@ -24,6 +27,7 @@ GRAPH_WEIGHT = 0.4  # share of the graph overlap in the combined score (the rest
 # those sharing the most with it in the graph, get the exact Chamfer score; the rest are not scored.
 MEAN_CANDIDATES = 300
 GRAPH_CANDIDATES = 100
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -92,6 +96,15 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms > 0, norms, 1.0)
 
 
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread (nothing changes without threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn (sentence-transformers)
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def candidates(
     means_ids: list[str], means: np.ndarray, target: str, graph_scores: Mapping[str, float],
     mean_candidates: int = MEAN_CANDIDATES, graph_candidates: int = GRAPH_CANDIDATES,
@@ -111,8 +124,51 @@ def candidates(
     return chosen
 
 
+class Profiles(Protocol):
+    """Stored graph features (graph.profiles.ProfileIndex): keys of every document, labels when asked."""
+
+    def keys(self) -> Mapping[str, Mapping[str, Collection[str]]]:
+        """Every document's feature keys by kind."""
+        ...
+
+    def features(self, documents: Iterable[str] | None = None) -> Mapping[str, Features]:
+        """Some documents' features (keys with labels)."""
+        ...
+
+
+@dataclass
+class StaticProfiles:
+    """Profiles held in memory (features by document IRI)."""
+
+    by_document: dict[str, Features]
+
+    def keys(self) -> dict[str, dict[str, list[str]]]:
+        """Every document's feature keys by kind."""
+        return {doc: {name: list(found) for name, found in f.items()} for doc, f in self.by_document.items()}
+
+    def features(self, documents: Iterable[str] | None = None) -> dict[str, Features]:
+        """Some documents' features."""
+        wanted = self.by_document if documents is None else set(documents)
+        return {doc: self.by_document[doc] for doc in wanted if doc in self.by_document}
+
+
+def _sets(kinds: Mapping[str, Collection[str]]) -> dict[str, set[str]]:
+    return {name: set(found) for name, found in kinds.items()}
+
+
+def overlap_score(a: Mapping[str, AbstractSet[str]], b: Mapping[str, AbstractSet[str]]) -> float:
+    """The score of graph.profiles.overlap from feature keys alone (kinds as sets)."""
+    scores = []
+    for name in FEATURES:
+        left, right = a.get(name) or _NONE, b.get(name) or _NONE
+        if not left and not right:
+            continue
+        scores.append(len(left & right) / len(left | right))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
 def similar_stored(
-    profiles: Mapping[str, Features],
+    profiles: Profiles,
     index: SearchIndex,
     document: str,
     k: int = 5,
@@ -122,7 +178,7 @@ def similar_stored(
     """The k documents most like ``document`` (an IRI), best first, from the stored profiles (graph.profiles)
     and the search index: every document scored exactly in a store of at most ``exact_up_to`` documents,
     else only the candidates (:func:`candidates`) of a first pass on the documents' mean vectors
-    (search.means, cached in ``cache``). Passage pairs are read for the k answers only."""
+    (search.means, cached in ``cache``). Labels and passage pairs are read for the k answers only."""
     from search.means import cached_means, compute_means
 
     vectors = index.all_vectors()
@@ -132,10 +188,9 @@ def similar_stored(
     if not mine_rows.size:
         return []
     mine = _unit(mine_rows)
-    mine_features = profiles.get(document, {})
-    graph_scores: dict[str, tuple[float, dict]] = {
-        doc: overlap(mine_features, found) for doc, found in profiles.items() if doc != document
-    }
+    keys = {doc: _sets(kinds) for doc, kinds in profiles.keys().items()}
+    mine_keys = keys.get(document, {})
+    graph_scores = {doc: overlap_score(mine_keys, found) for doc, found in keys.items() if doc != document}
     others = [doc for doc in vectors if doc != document]
     if len(others) > exact_up_to:
         if isinstance(vectors, dict) or cache is None:
@@ -144,22 +199,24 @@ def similar_stored(
             from search.vectors import change_token
 
             means = cached_means(vectors, cache, change_token(index.folder), index.embedder.recipe)
-        wanted = candidates(means.ids, means.matrix, document, {d: s for d, (s, _) in graph_scores.items()})
+        wanted = candidates(means.ids, means.matrix, document, graph_scores)
         others = [doc for doc in others if doc in wanted]
     scored = []
-    for doc in others:
-        rows = np.asarray(vectors[doc])
-        if not rows.size:
-            continue
-        score, _ = chamfer(mine, _unit(rows))
-        scored.append((doc, score))
+    with _one_blas_thread():  # many small products: threads only add overhead (40 times slower, 2 busy cores)
+        for doc in others:
+            rows = np.asarray(vectors[doc])
+            if not rows.size:
+                continue
+            score, _ = chamfer(mine, _unit(rows))
+            scored.append((doc, score))
     scored.sort(key=lambda item: (-item[1], item[0]))  # the embedding order first (ties: by IRI) ...
     metas = {meta.doc_id: meta for meta in index.documents()}
-    results = [_combined(doc, score, *graph_scores.get(doc, overlap(mine_features, {})), metas.get(doc))
-               for doc, score in scored]
+    results = [_combined(doc, score, graph_scores.get(doc, 0.0), {}, metas.get(doc)) for doc, score in scored]
     results.sort(key=lambda r: -r.score)  # ... then the combined score (stable, as similar does)
     results = results[:k]
+    labels = profiles.features([document, *(r.document for r in results)])
     for result in results:
+        _, result.shared = overlap(labels.get(document, {}), labels.get(result.document, {}))
         _, cosines = chamfer(mine, _unit(np.asarray(vectors[result.document])))
         result.passages = _pairs(index, document, result.document, best_pairs(cosines, 3))
     return results
