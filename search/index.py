@@ -652,18 +652,22 @@ class SearchIndex:
                 generation.dense_candidates(vector, pool, mask),
                 top_indices(np.where(lexical > 0, lexical, -np.inf), pool),
             )
-            dense = np.full(generation.size, -np.inf, dtype=np.float32)
-            dense[rows] = generation.lifted(rows, vector)
-            found, scores = fuse(dense, lexical, k, self.fusion)
+            # Fused over the candidate rows alone: the same ranking as over every row with -inf elsewhere
+            # (both rankings' top pools lie among the candidates, rows ascend so ties break alike), without
+            # arrays the size of the store per query.
+            dense = generation.lifted(rows, vector)
+            candidate_lexical = lexical[rows]
+            found, scores = fuse(dense, candidate_lexical, k, self.fusion)
             hits = []
-            for rank, (row, score) in enumerate(zip(found, scores, strict=True), start=1):
+            for rank, (at, score) in enumerate(zip(found, scores, strict=True), start=1):
+                row = int(rows[at])
                 hits.append(
                     Hit(
-                        generation.passage(int(row)),
+                        generation.passage(row),
                         generation.metas[int(generation.row_doc[row])],
                         float(score),
-                        float(dense[row]),
-                        float(max(lexical[row], 0.0)),
+                        float(dense[at]),
+                        float(max(candidate_lexical[at], 0.0)),
                         rank,
                     )
                 )
