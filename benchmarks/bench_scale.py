@@ -503,15 +503,19 @@ HEAVY_NODE = "http://metadata.un.org/sdg/4"
 def history_organisation(
     copies: Sequence[scale_corpus.Copy], found: Sequence[scale_corpus.Source]
 ) -> str | None:
-    """The organisation with the most plan copies (a history needs two versions of a plan), else None."""
+    """The organisation with the most copies of one plan (a history needs two versions of the same plan: same
+    title words once years are left out, graph.versions.title_words), else None."""
+    from graph.versions import title_words
+
     plans = {source.name for source in found if source.kind in PLAN_KINDS}
-    counts: dict[str, int] = {}
+    counts: dict[tuple[str, frozenset[str]], int] = {}
     for copy in copies:
-        organisation = copy.metadata.get("organisation")
-        if copy.source in plans and organisation:
-            counts[organisation] = counts.get(organisation, 0) + 1
-    best = max(counts.items(), key=lambda item: (item[1], item[0]), default=None)
-    return best[0] if best and best[1] >= 2 else None
+        organisation, title = copy.metadata.get("organisation"), copy.metadata.get("title")
+        if copy.source in plans and organisation and title:
+            key = (organisation, title_words(title))
+            counts[key] = counts.get(key, 0) + 1
+    best = max(counts.items(), key=lambda item: (item[1], item[0][0]), default=None)
+    return best[0][0] if best and best[1] >= 2 else None
 
 
 def measure(
