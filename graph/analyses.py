@@ -15,10 +15,8 @@ digest of the gap and chain rules and their data); one that is stale or missing 
 file on read (logged) and written back where the store is writable, so stores made before analyses keep
 working.
 
-What crosses documents is answered by :class:`AnalysisIndex`, a SQLite cache in the store folder
-(``analyses.sqlite``) derived from the analyses and brought up to date with the manifest on every read (only
-the documents that changed are read): each document's report (gaps, unread, deadline candidates), the
-follow-up passages by publisher, and every node with its label and documents.
+What crosses documents is answered by graph/analysis_index.py, a SQLite cache of the analyses kept in step
+with the manifest by writers; it is not part of the analyses' version, so changing it leaves them valid.
 """
 
 from __future__ import annotations
@@ -28,8 +26,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -39,30 +35,16 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 
-from graph.chain import (
-    LABEL_TESTS,
-    ChainError,
-    ChainGraph,
-    NodeInfo,
-    Trace,
-    _natural,
-    ambiguous_message,
-    trace,
-    unknown_message,
-)
+from graph.chain import ChainGraph, NodeInfo, _natural
 from graph.gaps import (
     KINDS,
-    SEVERITY_ORDER,
     Gap,
     Unread,
     deadline_candidates,
-    document_date,
     document_kinds,
     find_gaps,
     follow_up_cue,
-    follow_up_in,
     gap_settings,
-    passed_deadlines,
     unread_documents,
 )
 
@@ -325,294 +307,3 @@ def _read_graph(store, entry) -> Graph | None:
         log.error("%s: the stored graph cannot be read (%s); rebuild or remove it", path, error)
         return None
     return dataset.graph(URIRef(entry.graph))
-
-
-# --- the cross-document index -------------------------------------------------------------------------------
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS docs (graph_file TEXT PRIMARY KEY, source_file TEXT, document TEXT, version TEXT,
-                                 report TEXT);
-CREATE TABLE IF NOT EXISTS nodes (graph_file TEXT, iri TEXT, type TEXT, label TEXT, folded TEXT,
-                                  document TEXT);
-CREATE INDEX IF NOT EXISTS nodes_iri ON nodes (iri);
-CREATE INDEX IF NOT EXISTS nodes_label ON nodes (label);
-CREATE INDEX IF NOT EXISTS nodes_folded ON nodes (folded);
-CREATE INDEX IF NOT EXISTS nodes_file ON nodes (graph_file);
-CREATE TABLE IF NOT EXISTS follow_ups (graph_file TEXT, publisher TEXT, since TEXT, document TEXT, iri TEXT,
-                                       text TEXT);
-CREATE INDEX IF NOT EXISTS follow_ups_publisher ON follow_ups (publisher);
-CREATE INDEX IF NOT EXISTS follow_ups_file ON follow_ups (graph_file);
-"""
-
-
-class AnalysisIndex:
-    """The store's analyses as one SQLite cache, brought up to date with the manifest when opened."""
-
-    def __init__(self, store):
-        self.store = store
-        self.entries = {e.graph_file: e for e in store.documents().values()}
-        self.db = _connect(store.folder / INDEX_FILE)
-        try:
-            self._sync()
-        except sqlite3.OperationalError as error:  # a store this process may read but not write
-            log.info("analysis index of %s cannot be updated (%s); kept in memory", store.folder, error)
-            self.db.close()
-            self.db = sqlite3.connect(":memory:", isolation_level=None)
-            self.db.executescript(_SCHEMA)
-            self._sync()
-
-    def close(self) -> None:
-        """Close the database."""
-        self.db.close()
-
-    def _sync(self) -> None:
-        """Drop the rows of graph files the manifest no longer names (or of other rules); add the new ones."""
-        started = time.perf_counter()
-        version = rules_version()
-        stored = dict(self.db.execute("SELECT graph_file, version FROM docs").fetchall())
-        gone = [f for f, v in stored.items() if f not in self.entries or v != version]
-        new = [f for f in self.entries if f not in stored or stored[f] != version]
-        if not gone and not new:
-            return
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
-            for graph_file in gone:
-                for table in ("docs", "nodes", "follow_ups"):
-                    self.db.execute(f"DELETE FROM {table} WHERE graph_file = ?", (graph_file,))  # noqa: S608
-            have = {f for (f,) in self.db.execute("SELECT graph_file FROM docs")}
-            for number, graph_file in enumerate(new, 1):
-                if graph_file not in have:
-                    self._insert(graph_file)
-                if number % 500 == 0:
-                    log.info("analysis index: %d of %d documents read", number, len(new))
-        log.info("analysis index: %d documents added, %d dropped in %.2f s", len(new), len(gone),
-                 time.perf_counter() - started)
-
-    def _insert(self, graph_file: str) -> None:
-        entry = self.entries[graph_file]
-        analysis = load_analysis(self.store, entry)
-        if analysis is None:
-            return
-        report = {"documents": [asdict(d) for d in analysis.documents],
-                  "gaps": [asdict(g) for g in analysis.gaps],
-                  "unread": [asdict(u) for u in analysis.unread],
-                  "deadlines": [asdict(c) for c in analysis.deadlines]}
-        self.db.execute(
-            "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
-            (graph_file, entry.source_file, entry.document, analysis.version,
-             json.dumps(report, ensure_ascii=False, separators=(",", ":"))),
-        )
-        self.db.executemany(
-            "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?)",
-            [(graph_file, iri, kind, label or "", (label or "").casefold(), doc)
-             for iri, kind, label, doc in analysis.nodes],
-        )
-        metas = {d.document: d for d in analysis.documents}
-        rows = []
-        for doc, iri, text in analysis.follow_ups:
-            meta = metas.get(doc)
-            if meta is None or meta.publisher is None:
-                continue
-            since = document_date(meta)
-            rows.append((graph_file, meta.publisher, since.isoformat() if since else None, doc, iri, text))
-        self.db.executemany("INSERT INTO follow_ups VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-    # --- gaps ---------------------------------------------------------------------------------------------
-
-    def reports(self, document: str | None = None) -> list[dict]:
-        """The stored reports (documents, gaps, unread, deadline candidates), of every document or one."""
-        live = set(self.entries)
-        if document is None:
-            rows = self.db.execute("SELECT graph_file, report FROM docs").fetchall()
-        else:
-            rows = self.db.execute("SELECT graph_file, report FROM docs WHERE document = ?",
-                                   (document,)).fetchall()
-        return [json.loads(report) for graph_file, report in rows if graph_file in live]
-
-    def follow_ups(self, publisher: str) -> list[tuple[str | None, str, str, str]]:
-        """(date, document, passage IRI, text) of the follow-up passages of a publisher's documents."""
-        rows = self.db.execute(
-            "SELECT graph_file, since, document, iri, text FROM follow_ups WHERE publisher = ?", (publisher,)
-        ).fetchall()
-        live = self.entries
-        return [(since, doc, iri, text) for graph_file, since, doc, iri, text in rows if graph_file in live]
-
-    # --- nodes --------------------------------------------------------------------------------------------
-
-    def _nodes(self, where: str, value: str) -> list[tuple]:
-        rows = self.db.execute(
-            f"SELECT graph_file, iri, type, label, document FROM nodes WHERE {where}", (value,)  # noqa: S608
-        ).fetchall()
-        return [r for r in rows if r[0] in self.entries]
-
-    def files_of(self, iri: str) -> list[str]:
-        """The graph files whose documents hold a node (by IRI), in manifest order."""
-        found = {r[0] for r in self._nodes("iri = ?", iri)}
-        return [f for f in self.entries if f in found]
-
-    def file_of_passage(self, iri: str) -> str | None:
-        """The graph file of the document a passage IRI is minted under (``<document>/p/<n>``)."""
-        by_document = {e.document: f for f, e in self.entries.items()}
-        head = iri
-        while "/" in head:
-            head = head.rsplit("/", 1)[0]
-            if head in by_document:
-                return by_document[head]
-        return None
-
-    def resolve(self, node: str) -> tuple[str, list[str]]:
-        """A node (IRI or label) as (IRI, graph files to read), as ChainGraph.resolve would over the store."""
-        node = node.strip()
-        files = self.files_of(node)
-        if files:
-            return node, files
-        passage_file = self.file_of_passage(node)
-        if passage_file is not None and _has_passage(self.store, self.entries[passage_file], node):
-            return node, [passage_file]
-        folded = node.casefold()
-        for number, test in enumerate(LABEL_TESTS):
-            if number == 0:
-                rows = self._nodes("label = ?", node)
-            elif number == 1:
-                rows = self._nodes("folded = ?", folded)
-            else:
-                rows = self._nodes("instr(folded, ?) > 0", folded)
-            found: dict[str, NodeInfo] = {}
-            for _, iri, kind, label, document in rows:
-                info = NodeInfo(iri, kind, label, document=document)
-                if label and test(info, node):
-                    found.setdefault(iri, info)
-            if len(found) == 1:
-                iri = next(iter(found))
-                return iri, self.files_of(iri)
-            if len(found) > 1:
-                sources = {e.document: e.source_file for e in self.entries.values()}
-                raise ChainError(ambiguous_message(node, list(found.values()), sources))
-        raise ChainError(unknown_message(node))
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """The index database (in memory where the store folder cannot be written)."""
-    try:
-        db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(_SCHEMA)
-    except sqlite3.Error as error:
-        log.info("analysis index %s cannot be written (%s); kept in memory", path, error)
-        db = sqlite3.connect(":memory:", isolation_level=None)
-        db.executescript(_SCHEMA)
-    return db
-
-
-def _has_passage(store, entry, iri: str) -> bool:
-    analysis = load_analysis(store, entry)
-    return analysis is not None and any(p["iri"] == iri for p in analysis.chain.get("passages", []))
-
-
-# --- the commands' answers ----------------------------------------------------------------------------------
-
-
-@dataclass
-class GapReport:
-    """The gap report from the stored analyses: gaps, unread documents, file names and evidence pages."""
-
-    gaps: list[Gap]
-    unread: list[Unread]
-    sources: dict[str, str]
-    pages: dict[str, list[int]]
-
-
-def store_gaps(store, today: dt.date | None = None, document: str | None = None,
-               kinds: Iterable[str] | None = None) -> GapReport:
-    """Every gap of the store (or one document's, some kinds) from the stored analyses, as find_gaps gives."""
-    today = today or dt.date.today()
-    wanted = set(kinds) if kinds is not None else set(KINDS)
-    unknown = wanted - set(KINDS)
-    if unknown:
-        raise ValueError(f"unknown gap kind(s): {', '.join(sorted(unknown))}")
-    settings = gap_settings()
-    index = AnalysisIndex(store)
-    try:
-        unenriched = {e.document for e in index.entries.values() if not e.enriched}
-        needs_model = set(settings["model"]["needs_inferred_links"])
-        gaps: list[Gap] = []
-        unread: list[Unread] = []
-        sources: dict[str, str] = {}
-        pages: dict[str, list[int]] = {}
-        follow = _FollowUps(index)
-        for report in index.reports(document):
-            metas = {d["document"]: DocumentMeta(**d) for d in report["documents"]}
-            sources.update({doc: meta.source_file for doc, meta in metas.items()})
-            for stored in report["gaps"]:
-                gap = StoredGap(**stored)
-                if gap.kind not in wanted or (gap.document in unenriched and gap.kind in needs_model):
-                    continue
-                gaps.append(gap.gap())
-                pages.update(gap.pages)
-            unread.extend(Unread(**u) for u in report["unread"] if document in (None, u["document"]))
-            if "deadline_passed" in wanted:
-                by_doc: dict[str, list[Candidate]] = {}
-                for data in report["deadlines"]:
-                    by_doc.setdefault(data["document"], []).append(Candidate(**data))
-                for doc, candidates in by_doc.items():
-                    if doc in unenriched and "deadline_passed" in needs_model:
-                        continue
-                    follow.own = metas[doc]
-                    for gap in passed_deadlines([c.node() for c in candidates], doc, today, follow, settings):
-                        gaps.append(gap)
-                    for candidate in candidates:
-                        pages.update(candidate.pages)
-        if document is not None:
-            gaps = [g for g in gaps if g.document == document]
-    finally:
-        index.close()
-    order = {k: i for i, k in enumerate(KINDS)}
-    gaps.sort(key=lambda g: (g.document, SEVERITY_ORDER[g.severity], order[g.kind], _natural(g.node or "")))
-    unread.sort(key=lambda u: u.document)
-    return GapReport(gaps, unread, sources, pages)
-
-
-class _FollowUps:
-    """The follow-up test of deadline_passed over the index: passages of later documents of the publisher."""
-
-    def __init__(self, index: AnalysisIndex):
-        self.index = index
-        self.own: DocumentMeta | None = None
-        self._cache: dict[str, list] = {}
-
-    def __call__(self, element: NodeInfo) -> str | None:
-        own = self.own
-        if own is None or own.publisher is None:
-            return None
-        if own.publisher not in self._cache:  # (date, document, passage, folded text): only whether one is
-            self._cache[own.publisher] = [
-                (dt.date.fromisoformat(when), doc, iri, text.casefold())
-                for when, doc, iri, text in self.index.follow_ups(own.publisher) if when is not None
-            ]
-        since = document_date(own)
-        later = (
-            (iri, text) for when, doc, iri, text in self._cache[own.publisher]
-            if doc != own.document and (since is None or when > since)
-        )
-        return follow_up_in(element.label, later, folded=True)
-
-
-def store_trace(store, node: str) -> Trace:
-    """The chain through a node (IRI or label) from the stored projections of only the documents it is in."""
-    started = time.perf_counter()
-    index = AnalysisIndex(store)
-    try:
-        iri, files = index.resolve(node)
-        parts = [a.chain for a in (load_analysis(store, index.entries[f]) for f in files) if a is not None]
-    finally:
-        index.close()
-    result = trace(ChainGraph.from_projections(parts), iri)
-    log.debug("trace of %s over %d documents in %.2f s", iri, len(files), time.perf_counter() - started)
-    return result
-
-
-def prune(folder: Path) -> None:
-    """Delete the analysis index (it is made again from the analyses on the next read)."""
-    for name in (INDEX_FILE, INDEX_FILE + "-wal", INDEX_FILE + "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(folder / name)

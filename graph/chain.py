@@ -134,6 +134,8 @@ class Trace:
     node: Step
     up: list[Step] = field(default_factory=list)
     down: list[Step] = field(default_factory=list)
+    # Set when the trace read only some of the documents holding the node: {"documents": n, "shown": m}.
+    scope: dict | None = None
 
 
 # --- reading the RDF ----------------------------------------------------------------------------------------
@@ -810,11 +812,14 @@ def trace_json(result: Trace) -> dict:
     if result.node.type == "Activity":
         node.update(owners=list(result.node.owners or []), deadline=result.node.deadline,
                     due_date=result.node.due_date)
-    return {
+    data = {
         "node": node,
         "up": [step_json(s) for s in result.up],
         "down": [step_json(s) for s in result.down],
     }
+    if result.scope is not None:
+        data["scope"] = dict(result.scope)
+    return data
 
 
 def _where(step: Step) -> str:
@@ -869,4 +874,13 @@ def render_trace(result: Trace) -> str:
     lines += _tree(result.up, node.iri, names)
     lines.append("Nedåt:" if result.down else "Nedåt: —")
     lines += _tree(result.down, node.iri, names)
+    if result.scope is not None:
+        lines += ["", scope_note(result.scope)]
     return "\n".join(lines)
+
+
+def scope_note(scope: dict) -> str:
+    """The Swedish note under a trace that read only the first of the documents holding its node."""
+    total, shown = scope["documents"], scope["shown"]
+    return (f"Kedjan visas i de första {shown} av {total} dokument som noden finns i (i filnamnsordning). "
+            "Avgränsa med --document FIL, eller visa fler med --limit N eller alla med --all.")

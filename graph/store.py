@@ -171,6 +171,9 @@ class Store:
     def _write_manifest(self, documents: dict[str, DocumentEntry]) -> None:
         data = {"format": STORE_FORMAT, "documents": {k: asdict(v) for k, v in sorted(documents.items())}}
         write_atomic(self.manifest_path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        from graph.analysis_index import sync_index
+
+        sync_index(self, documents)  # gaps and trace read a cache in step with it (graph/analysis_index.py)
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:

@@ -18,15 +18,13 @@ from rdflib import Graph, Literal, URIRef
 
 from graph import analyses
 from graph.analyses import (
-    AnalysisIndex,
     DocumentAnalysis,
     analyse_document,
     analysis_path,
     load_analysis,
     reference_graph,
-    store_gaps,
-    store_trace,
 )
+from graph.analysis_index import AnalysisIndex, store_gaps, store_trace
 from graph.chain import ChainError, ChainGraph, trace, trace_json
 from graph.gaps import KINDS, find_gaps, gaps_json, render_gaps, unread_documents
 from graph.iris import document_graph, document_iri
@@ -125,7 +123,7 @@ def test_put_writes_the_analysis_beside_the_graph_and_remove_sweeps_it(fixture_s
     fixture_store.remove(FILES["plan"])
     assert not path.exists()
     graphs = (fixture_store.folder / "graphs").iterdir()
-    assert all(p.name.endswith((".trig", ".analysis.json")) for p in graphs)
+    assert all(p.name.endswith((".trig", ".analysis.json", ".profile.json")) for p in graphs)
     gaps = stored_gaps(fixture_store, dt.date(2025, 3, 1))["gaps"]
     assert gaps and all("kvalitetsplan" not in g["document"] for g in gaps)
 
