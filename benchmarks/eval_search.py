@@ -55,10 +55,13 @@ from ingest.metadata import load_manifest  # noqa: E402
 from ingest.reader import read_document  # noqa: E402
 from search.answer import mark_answer, sentence_spans  # noqa: E402
 from search.embedder import E5Embedder  # noqa: E402
+from search.forms import QuestionForm, cue_sentences, form_of  # noqa: E402
 from search.fusion import DEFAULT_FUSION, FusionConfig, fuse, top_indices  # noqa: E402
 from search.index import SearchIndex, index_document  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "questions.json"
+# Constructed development questions of several forms (why/who/when), asked of the same sources.
+CONSTRUCTED = ROOT / "benchmarks" / "questions" / "constructed.json"
 SOURCES = {"corpus": ROOT / "corpus", "seeds": ROOT / "tests" / "data" / "seeds"}
 REAL_DEV = ROOT.parent / "shared" / "real-dev"
 MRR_CUTOFF = 10
@@ -423,6 +426,13 @@ VARIANTS: dict[str, list[tuple]] = {
     # The dense score of the top ``depth`` candidates becomes the max of the passage's and of its best
     # sentence's cosine (sentences embedded with the document line and section, as passages are).
     "sentence_max": [(10,), (20,)],
+    # Question forms (search/forms.py). For a why-question only, the dense score of the top ``depth``
+    # candidates becomes the max of the passage's and of its best reason sentence's cosine (the sentence
+    # embedded with the document line and section when ``context``, else bare); other questions keep the
+    # fused ranking.
+    "why_sentence": [(depth, context) for depth in (10, 20, 30) for context in (True, False)],
+    # For a question of ``form``, a fused candidate with a sentence carrying that form's cue gains ``weight``.
+    "form_cue": [(form, weight) for form in ("why", "who", "when") for weight in (0.05, 0.1, 0.2)],
 }
 
 
@@ -463,6 +473,8 @@ class Variants:
         self.query_vectors = embedder.queries([q["q"] for q in run.questions])
         self._line = document_line
         self._sentences: dict[int, float] = {}
+        self._cue_vectors: dict[tuple[int, bool], np.ndarray | None] = {}
+        self._cues: dict[tuple[str, int], bool] = {}
 
     def rankings(self, family: str, setting: tuple) -> list[list[int]]:
         """Rows by the variant's score for every question, best first (top MRR_CUTOFF)."""
@@ -488,7 +500,45 @@ class Variants:
             kept = np.full(lexical.shape, -np.inf, dtype=np.float32)
             kept[head] = lexical[head]
             return fuse(lifted, kept, depth)[0].tolist() + rows[depth:].tolist()
+        if family == "why_sentence":
+            form = form_of(self.run.questions[q]["q"])
+            if form is None or form.name != "why":
+                return rows.tolist()
+            depth, context = setting
+            head = rows[:depth].tolist()
+            lifted = np.full(dense.shape, -np.inf, dtype=np.float32)
+            lifted[head] = [max(float(dense[r]), self._best_cue_sentence(q, r, form, context)) for r in head]
+            kept = np.full(lexical.shape, -np.inf, dtype=np.float32)
+            kept[head] = lexical[head]
+            return fuse(lifted, kept, depth)[0].tolist() + rows[depth:].tolist()
+        if family == "form_cue":
+            form = form_of(self.run.questions[q]["q"])
+            if form is None or form.name != setting[0]:
+                return rows.tolist()
+            cue = np.array([self._has_cue(form, int(r)) for r in rows], dtype=np.float64)
+            score = fused + setting[1] * cue
+            return [int(rows[i]) for i in np.lexsort((-dense[rows], -score))]
         return rows.tolist()
+
+    def _has_cue(self, form: QuestionForm, row: int) -> bool:
+        key = (form.name, row)
+        if key not in self._cues:
+            passage, _ = self.run.index.passage_at(row)
+            self._cues[key] = bool(form.cues.search(passage.described or passage.text))
+        return self._cues[key]
+
+    def _best_cue_sentence(self, q: int, row: int, form: QuestionForm, context: bool) -> float:
+        key = (row, context)
+        if key not in self._cue_vectors:
+            passage, meta = self.run.index.passage_at(row)
+            sentences = cue_sentences(passage.described or passage.text, form)
+            prefix = [part for part in (self._line(meta), passage.section) if part] if context else []
+            texts = ["\n".join([*prefix, s]) for s in sentences]
+            self._cue_vectors[key] = (
+                np.asarray(self.embedder.passages(texts), dtype=np.float32) if sentences else None
+            )
+        vectors = self._cue_vectors[key]
+        return -1.0 if vectors is None else float((vectors @ self.query_vectors[q]).max())
 
     def _best_sentence(self, q: int, row: int) -> float:
         key = q * 10_000_000 + row
@@ -547,10 +597,14 @@ def main() -> int:
     parser.add_argument("--real-dev", nargs="?", type=Path, const=REAL_DEV, default=None, metavar="DIR",
                         help="also ask the real-dev questions (default DIR ../shared/real-dev)")
     parser.add_argument("--no-dev", action="store_true", help="skip the development sources")
+    parser.add_argument("--constructed", action="store_true",
+                        help="add the constructed questions (benchmarks/questions/constructed.json) to the "
+                             "development questions")
     parser.add_argument("--per-question", action="store_true", help="ranks per question")
     parser.add_argument("--variants", nargs="?", const=",".join(VARIANTS), default=None, metavar="FAMILIES",
-                        help="re-ranking variants (document score, per-document cap, best sentence), chosen "
-                             "on one question set and scored on the other; FAMILIES: comma-separated, of "
+                        help="re-ranking variants (document score, per-document cap, best sentence, question "
+                             "forms), chosen on one question set and scored on the other; "
+                             "FAMILIES: comma-separated, of "
                              + ", ".join(VARIANTS))
     parser.add_argument("--json", action="store_true", help="print JSON (the default; kept for symmetry)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
@@ -559,6 +613,8 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    if args.constructed:
+        questions += json.loads(CONSTRUCTED.read_text(encoding="utf-8"))
     sources: list[tuple[str, list[dict], Path]] = []
     if not args.no_dev:
         sources += [(name, questions, folder) for name, folder in SOURCES.items()]
