@@ -259,6 +259,9 @@ def cmd_rebuild_index(args: argparse.Namespace) -> int:
     print(f"quad index rebuilt: {len(store.documents())} document graphs, {len(index)} quads, "
           f"{time.perf_counter() - started:.1f} s")
     print(f"profiles for similar and history: {make_profiles(store)} documents")
+    from graph.analysis_index import rebuild_index as rebuild_analyses
+
+    print(f"analyses for gaps and trace: {rebuild_analyses(store)} documents")
     return EXIT_OK
 
 
