@@ -25,7 +25,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -442,9 +441,3 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.executescript(_SCHEMA)
     return db
 
-
-def prune(folder: Path) -> None:
-    """Delete the profile index (it is made again from the profiles on the next read)."""
-    for name in (INDEX_FILE, INDEX_FILE + "-wal", INDEX_FILE + "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(folder / name)
