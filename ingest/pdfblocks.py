@@ -213,9 +213,18 @@ def to_blocks(pages: list[PageContent], toc: list[TocEntry]) -> list[Block]:
     blocks: list[Block] = []
     heading_styles: list[tuple[Block, HeadingStyle]] = []
     table_ids = link_table_continuations(pages)
+    first_cells: dict[int, Block] = {}  # per logical table: the last row with a first-column text
     for draft in drafts:
         if draft.table is not None:
-            blocks.extend(_table_blocks(draft.table, table_ids[id(draft.table)]))
+            table_id = table_ids[id(draft.table)]
+            rows = _table_blocks(draft.table, table_id)
+            above = first_cells.get(table_id)
+            if above is not None and rows and rows[0].cells:
+                _carry_first_cell(above, rows)
+            blocks.extend(rows)
+            for row in rows:
+                if row.cells and row.cells[0]:
+                    first_cells[table_id] = row
             continue
         text = join_lines([line.text for line in draft.lines])
         page = draft.lines[0].page
@@ -382,6 +391,29 @@ def _table_blocks(fragment: TableFragment, table_id: int) -> list[Block]:
     return blocks
 
 
+def continues_cell(above: str, text: str) -> bool:
+    """Whether ``text`` carries on the cell text ``above`` (lower-case start; ``above`` ends no sentence)."""
+    if not above or not text[:1].islower() or LIST_MARKER.match(text):
+        return False
+    return not _SENTENCE_END.search(above)
+
+
+def _carry_first_cell(above: Block, rows: list[Block]) -> None:
+    """Join the first-column text that opens a table's continuation on a new page to the first-column cell it
+    continues on the page before (a merged cell the page break cut); the opening row keeps its other cells."""
+    first = rows[0]
+    assert above.cells is not None and first.cells is not None
+    if not continues_cell(above.cells[0], first.cells[0]):
+        return
+    above.cells[0] = join_lines([above.cells[0], first.cells[0]])
+    above.text = CELL_SEPARATOR.join(above.cells).strip()
+    first.cells[0] = ""
+    if any(first.cells):
+        first.text = CELL_SEPARATOR.join(first.cells).strip()
+    else:
+        rows.pop(0)
+
+
 def link_table_continuations(pages: list[PageContent]) -> dict[int, int]:
     """Return, for each table fragment (by id()), the logical table it belongs to across page breaks.
 
@@ -418,9 +450,12 @@ def _first_row(fragment: TableFragment) -> list[str]:
 
 
 def _same_columns(a: TableFragment, b: TableFragment) -> bool:
+    """Whether two fragments share the table's frame: the same left and right edges, and most column edges
+    of the one with fewer columns at a column edge of the other (a page's rows may split a cell the other
+    page's rows do not, so the edge sets need not be equal)."""
     ea, eb = a.column_edges(), b.column_edges()
-    return (
-        len(ea) == len(eb)
-        and all(abs(x - y) <= 3 for x, y in zip(ea, eb, strict=True))
-        and abs(a.x0 - b.x0) < 3
-    )
+    if abs(a.x0 - b.x0) >= 3 or abs(a.x1 - b.x1) >= 4 or not ea or not eb:
+        return False
+    fewer, more = (ea, eb) if len(ea) <= len(eb) else (eb, ea)
+    matched = sum(1 for x in fewer if any(abs(x - y) <= 3 for y in more))
+    return matched >= 0.75 * len(fewer)
