@@ -148,3 +148,17 @@ def test_follow_ups_judged_at_write_equal_the_whole_store(tmp_path, steps):
     incremental = rows(store)
     rebuild_index(store)
     assert rows(store) == incremental
+
+
+def test_the_rebuild_index_command_makes_it_again(store, capsys):
+    from app.cli import main
+
+    before = rows(store)
+    analysis_index.prune(store.folder)
+    assert main(["-q", "--store", str(store.folder), "rebuild-index"]) == 0
+    assert "analyses for gaps and trace: 3 documents" in capsys.readouterr().out
+    index = AnalysisIndex(store)
+    meta = dict(index.db.execute("SELECT key, value FROM meta"))
+    index.close()
+    assert meta["manifest"] == manifest_stamp(store.manifest_path)
+    assert rows(store) == before
