@@ -30,8 +30,12 @@ index folders (vectors are reused by the hash of what was embedded, so only pass
 embedded again) and the plain-RAG window vectors. Passages are cut anew every run, so a change to
 graph/passages.py or to the fusion is measured in the time the questions take to embed.
 
+``--constructed`` adds benchmarks/questions/constructed.json (20 questions of why/who/when form written for
+issue 10) to the development questions; ``--variants why_sentence,form_cue`` measures the question-form
+re-rankings (search/forms.py) on them.
+
 Run: .venv/bin/python benchmarks/eval_search.py [--tune] [--sections] [--real-dev [DIR]] [--per-question]
-[--cache DIR]
+[--cache DIR] [--constructed] [--variants [FAMILIES]]
 """
 
 from __future__ import annotations

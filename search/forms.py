@@ -3,7 +3,8 @@
 A why-question ("Varför …", "Av vilken anledning …") is answered by a reason or purpose sentence ("… kommer
 därför att …", "Syfte: …", "… för att …"), often one sentence inside a long paragraph whose other sentences
 are about something else, so the paragraph as a whole is further from the question than its reason sentence
-is. The forms and their cue words are data (search/data/question_forms.toml), general Swedish.
+is. The forms and their cue words are data (search/data/question_forms.toml), general Swedish. Measured as
+re-rankings by benchmarks/eval_search.py (--variants why_sentence,form_cue); not in the product ranking.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ class QuestionForm:
     name: str
     asks: re.Pattern[str]
     cues: re.Pattern[str]
-    rerank: bool  # whether search re-ranks this form's results by their cue sentences
 
 
 @lru_cache(maxsize=1)
@@ -34,8 +34,7 @@ def question_forms() -> tuple[QuestionForm, ...]:
     """The question forms, in order of precedence (compiled once)."""
     data = tomllib.loads(FORMS_FILE.read_text("utf-8"))
     return tuple(
-        QuestionForm(f["name"], re.compile(f["asks"], re.IGNORECASE), re.compile(f["cues"], re.IGNORECASE),
-                     bool(f.get("rerank", False)))
+        QuestionForm(f["name"], re.compile(f["asks"], re.IGNORECASE), re.compile(f["cues"], re.IGNORECASE))
         for f in data["form"]
     )
 

@@ -21,6 +21,16 @@ cap of one to three passages per document in the top, and the best sentence's co
 in the top 10 or 20. None beat the fused ranking on the development questions (ties at best). On real-dev the
 document score lowered hit@5 (0.83 -> 0.75 from weight 0.2), the sentence cosine too (0.83 -> 0.67-0.75 over
 the top 20: long protocol passages gain more than the answer), and the cap only moved MRR (0.72 -> 0.73).
+
+Question forms (search/forms.py; ``--constructed --variants why_sentence,form_cue``; development = the 19
+questions plus 20 constructed ones, 9 of them why-questions, asked of corpus and seed texts): for a
+why-question, lifting the top 10-30 candidates by their best reason sentence's cosine, chosen on development
+(depth 10, sentence with its document line and section: dev MRR 0.880/0.891 -> 0.893/0.897), left every
+real-dev rank as it was (hit@5 0.83); the setting that puts the real-dev why-question at rank 5 (depth 20,
+bare sentences; hit@5 0.92) is the one chosen on real-dev, and it is not better on development (seed texts MRR
+0.891 -> 0.876), so it was not adopted. A boost for candidates holding a cue sentence of the question's form
+(why, who, when) chosen on development (when, 0.1) left real-dev as it was; when at 0.2 lowered real-dev hit@1
+0.67 -> 0.58.
 """
 
 from __future__ import annotations
