@@ -480,7 +480,7 @@ def _parallel_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for all commands."""
-    from ingest.reader import DEFAULT_MAX_PAGES
+    from ingest.model import DEFAULT_MAX_PAGES
 
     parser = argparse.ArgumentParser(prog="styrkedja", description=__doc__)
     parser.add_argument(

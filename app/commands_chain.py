@@ -88,7 +88,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def add_parsers(subparsers) -> None:
     """Register `trace NODE [--json] [--document] [--limit|--all]` and `gaps [--json] [--today] [--document]
     [--kind]`."""
-    from graph.gaps import KINDS
+    from graph.gap_kinds import KINDS
 
     p = subparsers.add_parser(
         "trace", help="the chain through one node (IRI or label): up to law and Agenda 2030, down to owners"

@@ -49,18 +49,9 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import PROV
 
 from graph.chain import GOAL_TYPES, ChainGraph, NodeInfo, _natural, _triples, provision_label, shorten
+from graph.gap_kinds import KINDS
 from ontology import SK
 
-KINDS = (
-    "goal_without_activity",
-    "activity_without_owner",
-    "activity_without_deadline",
-    "deadline_passed",
-    "challenge_without_strategy",
-    "sdg_without_activity",
-    "citation_not_in_force",
-    "law_duty_unaddressed",
-)
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 LABEL_LIMIT = 60
 

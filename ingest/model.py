@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+# The most pages a PDF may have before it is refused (STYRKEDJA_MAX_PAGES); here, not in ingest.reader, so
+# the command line can show the default without importing the readers.
+DEFAULT_MAX_PAGES = 500
+
 
 class BlockKind(StrEnum):
     """What a block is."""

@@ -10,14 +10,20 @@ from pathlib import Path
 
 from ingest.dates import find_dates
 from ingest.metadata import infer_metadata, merge_metadata
-from ingest.model import BLOCK_SEPARATOR, DocumentMetadata, IngestError, ParsedDocument, Reading
+from ingest.model import (
+    BLOCK_SEPARATOR,
+    DEFAULT_MAX_PAGES,
+    DocumentMetadata,
+    IngestError,
+    ParsedDocument,
+    Reading,
+)
 from ingest.text import decode_text, parse_text
 from ingest.transcript import is_transcript
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = {".pdf": "application/pdf", ".txt": "text/plain", ".md": "text/markdown"}
-DEFAULT_MAX_PAGES = 500
 
 
 @dataclass(frozen=True)
