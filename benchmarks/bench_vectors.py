@@ -8,15 +8,14 @@ Prints JSON: {"passages", "ann_recall_at_10", "p95_ms", "exact_p95_ms", "peak_mb
   200 passages, each vector ``2·m + c + noise`` normalised (m a shared direction, as real embeddings share
   one: mean cosine of two random passages ≈ 0.75). Texts are 15–40 pseudo-words drawn from a Zipf
   distribution over 20,000 words, so the BM25 index has realistic posting lists. Element labels: none.
-- The search process is fresh (``--search FOLDER``): it loads the embedding model, opens the index and
-  searches it as ``ask`` does (SearchIndex.search, k = 10, the model embedding each query text).
+- The search process is fresh (``--search FOLDER``): it loads what embeds a query (search.model), opens the
+  index and searches it as ``ask`` does (SearchIndex.search, k = 10, the model embedding each query text).
 - ``ann_recall_at_10``: 100 query vectors (a passage's vector plus noise, normalised); the top 10 of the
   ANN path (IVF-PQ candidates, rescored exactly from the float16 vectors) against the top 10 of an exact
   scan of the same float16 vectors.
 - ``p95_ms``: SearchIndex.search over the ANN path, query embedding included, 30 queries after 5 warm-up
   ones. Diagnostics: ``retrieval_p95_ms`` (the same searches with the query vectors made beforehand) and
-  ``embed_p50_ms``; on a shared machine the query embedding dominates and varies (set STYRKEDJA_THREADS=1
-  when other processes hold the cores: two torch threads then wait on each other).
+  ``embed_p50_ms``; on a shared machine wall times mostly wait for a core (``cpu_p95_ms`` does not).
 - ``peak_mb``: the search process's ru_maxrss after those searches, model included (the query encoder a
   search uses: search.query_encoder's numpy forward pass where the model folder allows, else
   sentence-transformers; ``query_encoder`` says which), measured *before* the exact timings. Diagnostics:
