@@ -171,6 +171,8 @@ def exact_top_10(generation: merged.Generation, vectors: np.ndarray) -> list[np.
     for start in range(0, generation.size, merged.EXACT_CHUNK):
         stop = min(generation.size, start + merged.EXACT_CHUNK)
         scores = vectors @ np.asarray(generation.vectors[start:stop], dtype=np.float32).T  # (Q, chunk)
+        row_bytes = generation.dim * 2
+        merged.release_pages(generation.vectors, start * row_bytes, (stop - start) * row_bytes)
         top = np.argpartition(-scores, 9, axis=1)[:, :10]
         both_scores = np.concatenate([best_scores, np.take_along_axis(scores, top, 1)], axis=1)
         both_rows = np.concatenate([best_rows, top + start], axis=1)
@@ -225,7 +227,8 @@ def search_process(folder: Path) -> dict:
     peak = peak_mb()
     resident = rss_mb()
     # Retrieval alone (the query vectors made beforehand), since query embedding on a shared machine varies.
-    cached = dict(zip(texts[5:], embed_queries(texts[5:]), strict=True))
+    # One at a time, as a search embeds them (a batch would load sentence-transformers into this process).
+    cached = {text: embed_queries([text])[0] for text in texts[5:]}
     embedder = index.embedder
     index._embedder = _Cached(cached)
     retrieval = []
