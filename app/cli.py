@@ -417,9 +417,12 @@ def cmd_history(args: argparse.Namespace) -> int:
             f"{args.organisation}: only one version of each plan is stored ({only.source_file}); a history "
             "needs two versions of the same plan"
         )
+    from functools import partial
+
     from search.model import embed_queries
 
-    history = build_history(chain, series, embed_queries, query=args.organisation)
+    # Labels come in batches of every size: one encoder (the full model) for all, not the lean one as well.
+    history = build_history(chain, series, partial(embed_queries, lean=False), query=args.organisation)
     if args.json:
         print(json.dumps(history_json(history), ensure_ascii=False, indent=1))
     else:

@@ -725,9 +725,10 @@ def query_encoder_name() -> str:
     return "sentence-transformers" if _query_encoder() is None else "numpy"
 
 
-def _embed(texts: Sequence[str], kind: str, batch_size: int) -> np.ndarray:
+def _embed(texts: Sequence[str], kind: str, batch_size: int, lean: bool = True) -> np.ndarray:
     texts = [texts] if isinstance(texts, str) else list(texts)
-    if texts and kind == "query" and len(texts) <= ONE_THREAD_QUERIES:
+    # The lean encoder only where the full model is not loaded: a process holding both pays ~350 MB more.
+    if lean and _LOADED is None and texts and kind == "query" and len(texts) <= ONE_THREAD_QUERIES:
         lean = _query_encoder()
         if lean is not None:
             encoder, prompt = lean
@@ -756,6 +757,10 @@ def embed_passages(texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.nda
     return _embed(texts, "document", batch_size)
 
 
-def embed_queries(texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
-    """Embed search queries with the model's query prompt; rows are L2-normalised float32."""
-    return _embed(texts, "query", batch_size)
+def embed_queries(texts: Sequence[str], batch_size: int = BATCH_SIZE, lean: bool = True) -> np.ndarray:
+    """Embed search queries with the model's query prompt; rows are L2-normalised float32.
+
+    ``lean=False``: always the full model (for a caller that embeds batches of every size, such as the
+    history, so that one process does not load both encoders).
+    """
+    return _embed(texts, "query", batch_size, lean)

@@ -98,6 +98,7 @@ class _Recorder:
 def test_a_few_queries_go_to_the_numpy_encoder(monkeypatch):
     recorder = _Recorder()
     monkeypatch.setattr(M, "_QUERY_ENCODER", (recorder, "query: "))
+    monkeypatch.setattr(M, "_LOADED", None)  # a process that has not loaded the full model
 
     def no_torch():
         raise AssertionError("sentence-transformers must not load for a few queries")
@@ -115,3 +116,21 @@ def test_the_numpy_encoder_can_be_turned_off(monkeypatch):
     monkeypatch.setattr(M, "_QUERY_ENCODER", M._UNSET)
     monkeypatch.setenv(M.ENV_QUERY_ENCODER, "torch")
     assert M._query_encoder() is None
+
+
+@pytest.mark.parametrize("loaded, lean", [(True, True), (False, False)])
+def test_one_process_does_not_hold_both_encoders(monkeypatch, loaded, lean):
+    """Regression: a history (label batches of every size) loaded the numpy encoder and the full model (1.5 GB).
+
+    Where the full model is loaded already, or the caller asks for it (lean=False), a few queries go to it."""
+    recorder = _Recorder()
+    monkeypatch.setattr(M, "_QUERY_ENCODER", (recorder, "query: "))
+    monkeypatch.setattr(M, "_LOADED", ("model", "info") if loaded else None)
+
+    def full_model():
+        raise AssertionError("the full model")
+
+    monkeypatch.setattr(M, "_load", full_model)
+    with pytest.raises(AssertionError, match="the full model"):
+        M.embed_queries(["a"], lean=lean)
+    assert recorder.calls == []
