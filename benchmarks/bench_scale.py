@@ -805,7 +805,7 @@ def start_from_built(old_keep: Path, keep: Path) -> int:
 # Brings every stored document's per-document files (analysis, profile) up to the measured code's rules before
 # they are cloned: an assembled copy must carry what the code would have written for it.
 REFRESH_WORKER = """
-import importlib, sys
+import importlib, re, sys
 from graph.store import Store
 store = Store(sys.argv[1])
 refreshers = []
@@ -814,16 +814,19 @@ for module, name in (("graph.analyses", "load_analysis"), ("graph.profiles", "lo
         refreshers.append(getattr(importlib.import_module(module), name))
     except (ImportError, AttributeError):
         pass
+assembled = re.compile(sys.argv[2])  # assembled copies get their files cloned from their model instead
 for entry in store.documents().values():
-    for refresh in refreshers:
-        refresh(store, entry)
+    if not assembled.search(entry.graph_file):
+        for refresh in refreshers:
+            refresh(store, entry)
 print(len(refreshers))
 """
 
 
 def refresh_built(store: Path, args: argparse.Namespace) -> Run:
     """Make the stored documents' per-document files current before they are cloned (a child process)."""
-    return run([sys.executable, "-c", REFRESH_WORKER, str(store)], args.build_timeout, args.rss_limit_mb)
+    argv = [sys.executable, "-c", REFRESH_WORKER, str(store), ASSEMBLED.pattern]
+    return run(argv, args.build_timeout, args.rss_limit_mb)
 
 
 def rebuild_derived(store: Path, args: argparse.Namespace) -> Run | None:
