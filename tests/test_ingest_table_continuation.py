@@ -1,4 +1,4 @@
-"""Tables continued on the next page: one logical table, and a first-column cell the page break cut is one cell.
+"""Tables continued on the next page: one logical table, and a first-column cell the page break cut is whole.
 
 Constructed ruled tables are drawn with fpdf2 from tests/fixtures/table_continuation/cases.json and read back
 with ingest.pdf; the frame test and the cell test are checked on their own with data from the same file.

@@ -120,7 +120,7 @@ def test_the_numpy_encoder_can_be_turned_off(monkeypatch):
 
 @pytest.mark.parametrize("loaded, lean", [(True, True), (False, False)])
 def test_one_process_does_not_hold_both_encoders(monkeypatch, loaded, lean):
-    """Regression: a history (label batches of every size) loaded the numpy encoder and the full model (1.5 GB).
+    """Regression: a history (label batches of every size) loaded the numpy encoder and the full model.
 
     Where the full model is loaded already, or the caller asks for it (lean=False), a few queries go to it."""
     recorder = _Recorder()
