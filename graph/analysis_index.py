@@ -47,6 +47,7 @@ from graph.gaps import (
     passed_deadlines,
     unread_json,
 )
+from graph.sqlite_cache import in_memory, open_cache
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class AnalysisIndex:
         except sqlite3.Error as error:  # a store this process may read but not write
             log.info("analysis index of %s cannot be updated (%s); kept in memory", store.folder, error)
             self.db.close()
-            self.db = _memory()
+            self.db = in_memory()
             self._open(entries, False)
 
     def close(self) -> None:
@@ -377,17 +378,8 @@ def _dumps(data) -> str:
 
 def _connect(path: Path) -> sqlite3.Connection:
     """The index database (in memory where the store folder cannot be written)."""
-    try:
-        db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.Error as error:
-        log.info("analysis index %s cannot be written (%s); kept in memory", path, error)
-        db = _memory()
-    return db
+    return open_cache(path, "analysis index")
 
-
-def _memory() -> sqlite3.Connection:
-    return sqlite3.connect(":memory:", isolation_level=None)
 
 
 def _prepare(db: sqlite3.Connection) -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from graph.sqlite_cache import in_memory, open_cache
 from ontology import SK
 
 log = logging.getLogger(__name__)
@@ -428,16 +429,16 @@ def _json(value) -> str:
 
 def _connect(path: Path) -> sqlite3.Connection:
     """The index database (in memory where the store folder cannot be written)."""
+    db = open_cache(path, "profile index")
     try:
-        db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             db.executescript("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS names;")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.executescript(_SCHEMA)
     except sqlite3.Error as error:
         log.info("profile index %s cannot be written (%s); kept in memory", path, error)
-        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.close()
+        db = in_memory()
         db.executescript(_SCHEMA)
     return db
 
