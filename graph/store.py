@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 STORE_FORMAT = 1
 # Bump when extraction changes, so that `build` re-extracts documents whose files have not changed.
-EXTRACTOR_VERSION = "2026-12-03.6"
+EXTRACTOR_VERSION = "2026-12-03.7"
 REPOSITORY_REFERENCE = Path(__file__).resolve().parent.parent / "corpus" / "reference"
 REFERENCE_FILES = ("skollagen.json", "sdg.json", "kommuner.json", "SOURCES.md")
 

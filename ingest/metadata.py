@@ -261,7 +261,8 @@ def _title(view: _View) -> str | None:
     if main is not None:
         return _clean(head[main].text)
     for block in head:
-        if _is_short(block) and len(block.text.split()) >= 2 and not _is_letterhead(block.text):
+        named = len(block.text.split()) >= 2 and not _is_letterhead(block.text)
+        if _is_short(block) and named and not _is_address_label(block.text):  # not "Till: Kommunstyrelsen"
             return _clean(block.text)
     return None
 
@@ -403,6 +404,7 @@ def _zone_title(view: _View, zone: list[Block], kind: str | None) -> str | None:
         letterhead = _is_letterhead(text) and not in_title and (not parts or not _is_caps(text))
         skip = (
             _is_meta_line(text)
+            or _is_address_label(text)  # "Till: Barn- och skolnämnden" addresses the memo, is no title
             or letterhead
             or (label is not None and (not DOCUMENT_KINDS[label].in_title or label == "protokoll"))
             or (kind == "tjansteskrivelse" and _body_line(text) is not None)
@@ -598,6 +600,32 @@ def _body_line(text: str) -> str | None:
     return None
 
 
+# Address and distribution labels of a memo or letter: the addressee ("Till: Kommunstyrelsen"), the sender
+# ("Från:"), copies and distribution lists ("Beslutet skickas till", "Expedieras till", "Sändlista").
+# A line that opens with one, followed by a colon or by nothing, names no title and no signing unit.
+_ADDRESS_WORDS = ("till", "från", "kopia", "kopia till", "för kännedom", "mottagare", "sändlista",
+                  "expediering", "utdrag till", "protokollsutdrag till", "delges")
+_ADDRESS_LABEL = re.compile(rf"(?i:{_words(_ADDRESS_WORDS)})(?:\s*:|$)")
+# "Beslutet skickas till …", "Expedieras till …", "Beslutet ska sändas till …", with or without a colon
+_DISTRIBUTION_LEAD = re.compile(
+    rf"(?i:(?:beslutet|protokollet|utdraget)\s+(?:ska\s+|skall\s+)?)?"
+    rf"(?i:skickas|sänds|sändas|skickas\s+för\s+kännedom|expedieras|delges)\s+(?i:till)(?![{_LETTER}])"
+)
+_SENDER = re.compile(r"(?i:från)\s*:\s*(?P<value>.+)")
+
+
+def _is_address_label(text: str) -> bool:
+    """A line that addresses or distributes the document ("Till: Barn- och skolnämnden", "Till
+    Kommunstyrelsen", "Beslutet skickas till", "Expedieras till: rektorerna", "Sändlista"), not a sentence."""
+    clean = _clean(text)
+    if _ADDRESS_LABEL.match(clean):
+        return True
+    if _DISTRIBUTION_LEAD.match(clean) and not clean.endswith("."):  # a list, not "Beslutet skickas till KF."
+        return True
+    addressee = re.fullmatch(r"(?i:till)\s+(?P<body>.+)", clean)  # "Till Kommunstyrelsen", no colon
+    return addressee is not None and _body_line(addressee.group("body")) is not None
+
+
 def _is_role(word: str) -> bool:
     return word.casefold().endswith(_ROLE_ENDINGS)
 
@@ -627,12 +655,15 @@ def _signed_unit(line: str) -> str | None:
 
 def _signature_body(view: _View) -> str | None:
     """The unit in a memo's signature: "Produktionsdirektör Välfärd skola" on one line, or a unit standing
-    under the signers' role lines or cells ("Rektor" / "Grundskoleförvaltningen"), the first after page 1."""
+    under the signers' role lines or cells ("Rektor" / "Grundskoleförvaltningen"), the first after page 1;
+    a distribution list ("Beslutet skickas till") ends the signature: what follows it are recipients."""
     blocks = [b for b in view.blocks if b.char_start >= view.head_end and b.text.strip()]
     previous_roles = False
     for block in blocks:
         lines = block.cells if block.kind is BlockKind.TABLE_ROW and block.cells else [block.text]
         lines = [_clean(line) for line in lines if line.strip()]
+        if lines and _is_address_label(lines[0]):
+            return None
         for line in lines:
             unit = _signed_unit(line) if len(line.split()) <= 16 else None
             if unit and _good_body(unit):
@@ -643,6 +674,22 @@ def _signature_body(view: _View) -> str | None:
             if first[:1].isupper() and not _is_person(first) and len(words) <= 5 and _good_body(first):
                 return _body_case(first)
         previous_roles = bool(lines) and all(len(x.split()) <= 3 and _is_role(x.split()[-1]) for x in lines)
+    return None
+
+
+def _sender_body(view: _View) -> str | None:
+    """The unit a memo's head names as its sender: a body line above its form label ("SJÖVIKS KOMMUN" /
+    "Utbildningsförvaltningen" / "TJÄNSTESKRIVELSE"), or after "Från:"; lines below the label address it."""
+    above: str | None = None
+    for block in [*view.furniture_blocks(), *_title_zone(view)]:
+        text = _clean(block.text)
+        sender = _SENDER.fullmatch(text)
+        if sender and _body_line(sender.group("value")):
+            return _body_line(sender.group("value"))
+        if form_label(text):
+            return above
+        if above is None and not _is_address_label(text):
+            above = _body_line(text)
     return None
 
 
@@ -721,7 +768,7 @@ def _body(
     if body:
         return body
     if kind == "tjansteskrivelse":  # a memo names its addressee on the first page, its author at the end
-        return _signature_body(view)
+        return _signature_body(view) or _sender_body(view)  # or in its letterhead, above the form label
     for block in view.head_blocks():
         if not _is_short(block) or block.kind is BlockKind.TABLE_ROW:
             continue

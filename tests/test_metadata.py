@@ -113,6 +113,42 @@ def test_inference_on_constructed_documents(case):
     }
 
 
+# A memo's distribution list ("Beslutet skickas till", as a heading or a line ending in a colon) under the
+# signers' roles names recipients, not the signing unit; without a unit in the signature, the unit in the
+# letterhead above the form label is the memo's author (constructed, fictional Ekvik).
+MEMO_HEAD = [
+    ["paragraph", "EKVIKS KOMMUN", 1],
+    ["paragraph", "Fritidsförvaltningen", 1],
+    ["paragraph", "TJÄNSTESKRIVELSE", 1],
+    ["paragraph", "2024-04-02", 1],
+    ["paragraph", "Fritidsnämnden", 1],
+    ["heading", "Taxor för simhallen och ishallen", 1],
+    ["heading", "Förslag till beslut", 1],
+    ["paragraph", "Fritidsnämnden fastställer de nya taxorna för simhallen och ishallen från och med "
+                  "den 1 januari, och överlämnar dem till kommunfullmäktige för kännedom.", 1],
+    ["paragraph", "Förvaltningen har jämfört taxorna med grannkommunernas och föreslår en måttlig höjning "
+                  "som täcker en del av de ökade energikostnaderna under det kommande året.", 2],
+    ["paragraph", "Maja Berg", 2],
+    ["paragraph", "Förvaltningschef", 2],
+    ["paragraph", "Nils Strand", 2],
+    ["paragraph", "Ekonom", 2],
+]
+DISTRIBUTION_CASES = {
+    "a heading": [["heading", "Beslutet skickas till", 2], ["paragraph", "Kommunstyrelsen", 2],
+                  ["paragraph", "Ekonomienheten", 2]],
+    "a line ending in a colon": [["paragraph", "Expedieras till:", 2], ["list_item", "Kommunstyrelsen", 2],
+                                 ["list_item", "Simhallens föreståndare", 2]],
+}
+
+
+@pytest.mark.parametrize("tail", DISTRIBUTION_CASES.values(), ids=list(DISTRIBUTION_CASES))
+def test_a_memos_distribution_list_is_no_signing_unit(tail):
+    meta = infer_metadata(document(fixture_blocks(MEMO_HEAD + tail)))
+    assert (meta.kind, meta.title, meta.body) == (
+        "tjansteskrivelse", "Taxor för simhallen och ishallen", "Fritidsförvaltningen"
+    )
+
+
 # --- the seeds against their gold metadata ----------------------------------------------------------------
 
 
