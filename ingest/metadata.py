@@ -13,10 +13,11 @@ blocks, up to its first running text):
   memo, a protocol quoting a plan a protocol;
 - the *title* a person uses: the title zone's genre word and subject lines without labels ("Bilaga 1",
   "Version 3"), dates, diarienummer, form labels that are no part of a title ("Tjänsteskrivelse"), a
-  memo's addressee or a letterhead above the genre word, ended by a period, a heading such as "Förslag
-  till beslut" or a line in smaller type (``data/titles.toml``); a title in capitals is written as the
-  document writes its words. A protocol is "<body> – protokoll <date>". Without a title zone: the
-  first-page heading set largest;
+  memo's addressee (also as an address label: "Till: Barn- och utbildningsnämnden", "Till Kommunstyrelsen")
+  or a letterhead above the genre word, ended by a period, a heading such as "Förslag till beslut" or a
+  line in smaller type (``data/titles.toml``); a title in capitals is written as the document writes its
+  words. A protocol is "<body> – protokoll <date>". Without a title zone: the first-page heading set
+  largest;
 - the *organisation* is the municipality or regional body named in the letterhead: "X kommun", "X stad",
   "Region X", "X kommunalförbund", "Regionförbundet X", "Kommunal utveckling X län", or "Xs kommunala …".
   Mentions are weighed by where they stand (first page, start of a block, a short block, capitals); a name
@@ -25,9 +26,10 @@ blocks, up to its first running text):
 - the *body* from front matter ("namnd:"), a decision table ("Beslutat av"), a protocol's letterhead line
   ("Kommunstyrelsens verksamhetsutskott") or decision heading, a title "Organisation – Body" or "<genre>
   <Body> <period>" ("Styrkort Välfärd skola 2019–2022"), a memo's signature ("Produktionsdirektör Välfärd
-  skola": a memo's first page names its addressee, not its author), a short block on the first page
-  ("Sektor utbildning"), the title, or the giver of an assignment ("Skolchefsnätverket ger följande
-  uppdrag");
+  skola": a memo's first page names its addressee, not its author; a distribution list such as "Beslutet
+  skickas till" ends the signature; without a unit there, the unit above the memo's form label or after
+  "Från:"), a short block on the first page ("Sektor utbildning"), the title, or the giver of an
+  assignment ("Skolchefsnätverket ger följande uppdrag");
 - the *date* from front matter, a form label line ("SAMMANTRÄDESPROTOKOLL 2023-10-24"), a labelled date on
   the first page ("Beslutandedatum 2025-04-01", "Sammanträdesdatum") or a date standing alone on the title
   page;
