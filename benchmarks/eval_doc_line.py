@@ -17,7 +17,6 @@ Run: .venv/bin/python benchmarks/eval_doc_line.py [--variants org_title,none,...
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import logging
 import statistics
@@ -31,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 import search.embedder  # noqa: E402
 import search.index  # noqa: E402
+from benchmarks import eval_search as es  # noqa: E402
+from benchmarks import train_rerank as tr  # noqa: E402
 from search.fusion import DEFAULT_FUSION  # noqa: E402
 from search.records import DocMeta  # noqa: E402
 
@@ -52,14 +53,6 @@ VARIANTS: dict[str, Callable[[DocMeta], str]] = {
 }
 
 
-def _module(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def objective(results: dict[str, dict]) -> float:
     """Mean over sources of the mean of hit@1, hit@5 and MRR of the fused ranking."""
     return statistics.mean((r["hit@1"] + r["hit@5"] + r["mrr"]) / 3 for r in results.values())
@@ -73,8 +66,6 @@ def main() -> int:
                         default=None, metavar="DIR", help="also score every variant on DIR's questions")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    es = _module("eval_search", ROOT / "benchmarks" / "eval_search.py")
-    tr = _module("train_rerank", ROOT / "benchmarks" / "train_rerank.py")
     questions = [q for path in tr.QUESTION_FILES for q in json.loads(path.read_text("utf-8"))]
     embedder = es.E5Embedder()
     out: dict = {"questions": len(questions), "variants": {}}

@@ -28,7 +28,6 @@ Run: .venv/bin/python benchmarks/train_rerank.py [--cache DIR] [--distractors] [
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import logging
 import sys
@@ -41,6 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import eval_search as es  # noqa: E402
 from benchmarks.rerank_features import FEATURES, RerankModel, candidate_features, rerank_order  # noqa: E402
 from search.fusion import DEFAULT_FUSION, fuse  # noqa: E402
 
@@ -57,13 +57,6 @@ CUTOFF = 10
 # objective (a question moving in or out of the top 5 in one of 198 rankings changes the objective by ~0.002).
 ADOPT_MARGIN = 0.01
 DISTRACTORS = ROOT / "benchmarks" / "questions" / "distractors"
-
-
-def _eval_search():
-    spec = importlib.util.spec_from_file_location("eval_search", ROOT / "benchmarks" / "eval_search.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -198,7 +191,6 @@ def main() -> int:
                              "with each development source")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    es = _eval_search()
     questions = [q for path in QUESTION_FILES for q in json.loads(path.read_text("utf-8"))]
     embedder = es.E5Embedder()
     with tempfile.TemporaryDirectory() as tmp:
