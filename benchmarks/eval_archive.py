@@ -23,7 +23,6 @@ Run: .venv/bin/python benchmarks/eval_archive.py [--real-dev DIR] [--store DIR] 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import logging
 import os
@@ -35,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks import outside_scorer  # noqa: E402
 
 log = logging.getLogger("benchmarks.eval_archive")
 
@@ -57,15 +58,6 @@ SELECT ?body ?meeting ?date ?person ?item ?decision WHERE {
 """
 
 
-def outside_scorer(real_dev: Path):
-    """tools/score_extraction.py beside real-dev, as a module."""
-    path = real_dev.parent / "tools" / "score_extraction.py"
-    spec = importlib.util.spec_from_file_location("score_extraction", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def build(store_folder: Path, files: list[Path]):
     """Add the files to the store with the model, as `styrkedja add` does; return the store and the report."""
     from app.pipeline import Services, add_files
@@ -80,7 +72,7 @@ def body_scores(store, real_dev: Path) -> dict:
     """The outside scorer's body check per gold document, and how many are right."""
     from ontology import SK
 
-    scorer = outside_scorer(real_dev)
+    scorer = outside_scorer.load(real_dev)
     gold_files = (real_dev / "gold").glob("*.json")
     gold = {p.name.split("_")[0]: json.loads(p.read_text("utf-8")) for p in gold_files}
     with tempfile.TemporaryDirectory() as folder:

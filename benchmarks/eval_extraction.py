@@ -42,6 +42,7 @@ from rdflib import RDF, RDFS, Graph, URIRef  # noqa: E402
 from rdflib.namespace import DCTERMS  # noqa: E402
 
 from app.pipeline import load_context  # noqa: E402
+from benchmarks import outside_scorer  # noqa: E402
 from graph.iris import document_iri  # noqa: E402
 from graph.legal import find_citations, provision_iri  # noqa: E402
 from graph.plan import Element, Owner, PlanExtraction  # noqa: E402
@@ -314,17 +315,6 @@ def seed_pairs() -> list[tuple[Path, dict]]:
     ]
 
 
-def _outside_scorer(real_dev: Path):
-    """The scorer the outside evaluation uses (tools/score_extraction.py beside real-dev), as a module."""
-    import importlib.util
-
-    path = real_dev.parent / "tools" / "score_extraction.py"
-    spec = importlib.util.spec_from_file_location("score_extraction", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def evaluate_real_dev(real_dev: Path, use_model: bool = True) -> dict:
     """Read every real-dev document as the store would, export the graphs and score them per document.
 
@@ -340,7 +330,7 @@ def evaluate_real_dev(real_dev: Path, use_model: bool = True) -> dict:
     from ingest.model import IngestError
     from ontology import load_ontology
 
-    scorer = _outside_scorer(real_dev)
+    scorer = outside_scorer.load(real_dev)
     context = _context(use_model)
     dataset = Dataset()
     dataset.graph(ONTOLOGY_GRAPH).__iadd__(load_ontology())  # the document types' notations, as in an export

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import logging
 import pickle
@@ -32,6 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import outside_scorer  # noqa: E402
 from graph.plan.classifier import (  # noqa: E402
     CLASSES,
     KEEP_RULE,
@@ -65,15 +65,6 @@ GENRE = ROOT / "tests" / "fixtures" / "plan_genre"
 GENRE_HOLDOUT = ROOT / "tests" / "fixtures" / "plan_genre_holdout"
 # Constructed plans whose tests pin the rules' output: their rule elements are their labels.
 FIXTURE_FOLDERS = (ROOT / "tests" / "fixtures" / "plan", ROOT / "tests" / "fixtures" / "plan_holdout")
-
-
-def scorer(real_dev: Path):
-    """The outside scorer (tools/score_extraction.py beside real-dev), as a module."""
-    path = real_dev.parent / "tools" / "score_extraction.py"
-    spec = importlib.util.spec_from_file_location("score_extraction", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -353,7 +344,7 @@ def main() -> None:
                         help="score the shipped model on the held-out constructed memos (never trained on)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    score = scorer(args.real_dev)
+    score = outside_scorer.load(args.real_dev)
     docs = documents(args.real_dev if args.real_dev.is_dir() else None, score.sim)
     embedding = args.variant == "embed"
     report: dict = {}
