@@ -71,7 +71,7 @@ def main() -> int:
     out: dict = {"questions": len(questions), "variants": {}}
     with tempfile.TemporaryDirectory() as tmp:
         sources = dict(es.SOURCES)
-        sources.update({f"{name}+distractors": tr.with_distractors(folder, Path(tmp) / f"{name}+distractors")
+        sources.update({f"{name}+distractors": es.with_distractors(folder, Path(tmp) / f"{name}+distractors")
                         for name, folder in es.SOURCES.items()})
         for variant in args.variants.split(","):
             search.embedder.document_line = search.index.document_line = VARIANTS[variant]

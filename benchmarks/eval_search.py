@@ -32,10 +32,13 @@ graph/passages.py or to the fusion is measured in the time the questions take to
 
 ``--constructed`` adds benchmarks/questions/constructed.json (20 questions of why/who/when form written for
 issue 10) to the development questions; ``--variants why_sentence,form_cue`` measures the question-form
-re-rankings (search/forms.py) on them.
+re-rankings (search/forms.py) on them. ``--blind`` adds benchmarks/questions/blind.json (60 questions written
+without any ranking run on them); ``--distractors`` indexes the constructed distractor documents
+(benchmarks/questions/distractors: protocols and memos of fictional municipalities) with each development
+source. ``--variants dense_prf`` measures dense pseudo-relevance feedback (Rocchio on the fused top k).
 
 Run: .venv/bin/python benchmarks/eval_search.py [--tune] [--sections] [--real-dev [DIR]] [--per-question]
-[--cache DIR] [--constructed] [--variants [FAMILIES]]
+[--cache DIR] [--constructed] [--blind] [--distractors] [--variants [FAMILIES]]
 """
 
 from __future__ import annotations
@@ -66,6 +69,9 @@ from search.index import SearchIndex, index_document  # noqa: E402
 QUESTIONS = ROOT / "tests" / "data" / "questions.json"
 # Constructed development questions of several forms (why/who/when), asked of the same sources.
 CONSTRUCTED = ROOT / "benchmarks" / "questions" / "constructed.json"
+# Development questions written blind (no ranking run on them), and constructed competitor documents.
+BLIND = ROOT / "benchmarks" / "questions" / "blind.json"
+DISTRACTORS = ROOT / "benchmarks" / "questions" / "distractors"
 SOURCES = {"corpus": ROOT / "corpus", "seeds": ROOT / "tests" / "data" / "seeds"}
 REAL_DEV = ROOT.parent / "shared" / "real-dev"
 MRR_CUTOFF = 10
@@ -90,6 +96,20 @@ def load_documents(folder: Path) -> list:
     manifest_path = folder / "manifest.toml"
     manifest = load_manifest(manifest_path) if manifest_path.exists() else {}
     return [read_document(path, known=manifest.get(path.name)) for path in source_files(folder)]
+
+
+def is_development(source: str) -> bool:
+    """A development source ("corpus", "seeds", with or without "+distractors"), not real-dev."""
+    return source.split("+")[0] in SOURCES
+
+
+def with_distractors(folder: Path, target: Path) -> Path:
+    """A folder holding (links to) a source folder's files and manifest and the distractor documents."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in [*folder.iterdir(), *DISTRACTORS.iterdir()]:
+        if path.is_file() and not (target / path.name).exists():
+            (target / path.name).symlink_to(path.resolve())
+    return target
 
 
 def build_index(
@@ -437,6 +457,9 @@ VARIANTS: dict[str, list[tuple]] = {
     "why_sentence": [(depth, context) for depth in (10, 20, 30) for context in (True, False)],
     # For a question of ``form``, a fused candidate with a sentence carrying that form's cue gains ``weight``.
     "form_cue": [(form, weight) for form in ("why", "who", "when") for weight in (0.05, 0.1, 0.2)],
+    # Dense pseudo-relevance feedback (Rocchio): the query vector plus ``beta`` x the mean vector of the fused
+    # top ``k`` passages, normalised, is ranked again (dense and BM25 fused as in the product).
+    "dense_prf": [(k, beta) for k in (3, 5, 10) for beta in (0.2, 0.5, 1.0)],
 }
 
 
@@ -515,6 +538,12 @@ class Variants:
             kept = np.full(lexical.shape, -np.inf, dtype=np.float32)
             kept[head] = lexical[head]
             return fuse(lifted, kept, depth)[0].tolist() + rows[depth:].tolist()
+        if family == "dense_prf":
+            k, beta = setting
+            centroid = np.mean([self._row_vector(int(r)) for r in rows[:k]], axis=0)
+            vector = self.query_vectors[q] + beta * centroid
+            vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+            return fuse(self.run.index.dense_scores(vector[None, :])[0], lexical, VARIANT_POOL)[0].tolist()
         if family == "form_cue":
             form = form_of(self.run.questions[q]["q"])
             if form is None or form.name != setting[0]:
@@ -523,6 +552,10 @@ class Variants:
             score = fused + setting[1] * cue
             return [int(rows[i]) for i in np.lexsort((-dense[rows], -score))]
         return rows.tolist()
+
+    def _row_vector(self, row: int) -> np.ndarray:
+        passage, meta = self.run.index.passage_at(row)
+        return self.run.index.vectors(meta.doc_id)[passage.index]
 
     def _has_cue(self, form: QuestionForm, row: int) -> bool:
         key = (form.name, row)
@@ -604,6 +637,12 @@ def main() -> int:
     parser.add_argument("--constructed", action="store_true",
                         help="add the constructed questions (benchmarks/questions/constructed.json) to the "
                              "development questions")
+    parser.add_argument("--blind", action="store_true",
+                        help="add the blind questions (benchmarks/questions/blind.json) to the development "
+                             "questions")
+    parser.add_argument("--distractors", action="store_true",
+                        help="index the constructed distractor documents (benchmarks/questions/distractors) "
+                             "with each development source")
     parser.add_argument("--per-question", action="store_true", help="ranks per question")
     parser.add_argument("--variants", nargs="?", const=",".join(VARIANTS), default=None, metavar="FAMILIES",
                         help="re-ranking variants (document score, per-document cap, best sentence, question "
@@ -619,6 +658,8 @@ def main() -> int:
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
     if args.constructed:
         questions += json.loads(CONSTRUCTED.read_text(encoding="utf-8"))
+    if args.blind:
+        questions += json.loads(BLIND.read_text(encoding="utf-8"))
     sources: list[tuple[str, list[dict], Path]] = []
     if not args.no_dev:
         sources += [(name, questions, folder) for name, folder in SOURCES.items()]
@@ -633,6 +674,12 @@ def main() -> int:
     variants = [True, False] if args.sections else [True]
     with tempfile.TemporaryDirectory() as tmp:
         work = args.cache or Path(tmp)
+        if args.distractors:
+            sources = [
+                (f"{name}+distractors", qs, with_distractors(folder, Path(tmp) / f"{name}+distractors"))
+                if name in SOURCES else (name, qs, folder)
+                for name, qs, folder in sources
+            ]
         for with_section in variants:
             embedder = E5Embedder(with_section=with_section)
             first = with_section == variants[0]
@@ -650,8 +697,8 @@ def main() -> int:
                     run.source: run.misses(DEFAULT_FUSION) for run in runs
                 }
             if args.tune and first:
-                dev = [run for run in runs if run.source in SOURCES]
-                real = [run for run in runs if run.source not in SOURCES]
+                dev = [run for run in runs if is_development(run.source)]
+                real = [run for run in runs if not is_development(run.source)]
                 if dev:
                     out["tuning"] = tune(dev)
                 if real:
@@ -661,8 +708,8 @@ def main() -> int:
             if args.variants and first:
                 wrapped = [Variants(run, embedder) for run in runs]
                 families = [name for name in args.variants.split(",") if name in VARIANTS]
-                dev_v = [v for v in wrapped if v.run.source in SOURCES]
-                real_v = [v for v in wrapped if v.run.source not in SOURCES]
+                dev_v = [v for v in wrapped if is_development(v.run.source)]
+                real_v = [v for v in wrapped if not is_development(v.run.source)]
                 out["variants"] = compare_variants(dev_v, real_v, families)
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return 0

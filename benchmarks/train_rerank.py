@@ -56,7 +56,6 @@ CUTOFF = 10
 # The re-ranker is adopted only when it beats the fused ranking leave-one-document-out by this much in the
 # objective (a question moving in or out of the top 5 in one of 198 rankings changes the objective by ~0.002).
 ADOPT_MARGIN = 0.01
-DISTRACTORS = ROOT / "benchmarks" / "questions" / "distractors"
 
 
 @dataclass
@@ -170,15 +169,6 @@ def leave_one_document_out(examples: list[Ranked], depth: int, c: float, method:
     }
 
 
-def with_distractors(folder: Path, target: Path) -> Path:
-    """A folder holding (links to) a source folder's files and manifest and the distractor documents."""
-    target.mkdir(parents=True, exist_ok=True)
-    for path in [*folder.iterdir(), *DISTRACTORS.iterdir()]:
-        if path.is_file():
-            (target / path.name).symlink_to(path.resolve())
-    return target
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     default_cache = ROOT / "benchmarks" / ".cache" / "search"
@@ -197,7 +187,7 @@ def main() -> int:
         work = args.cache or Path(tmp)
         sources = dict(es.SOURCES)
         if args.distractors:
-            sources = {f"{name}+distractors": with_distractors(folder, Path(tmp) / f"{name}+distractors")
+            sources = {f"{name}+distractors": es.with_distractors(folder, Path(tmp) / f"{name}+distractors")
                        for name, folder in sources.items()}
         runs = [es.Run(name, questions, work / f"{name}-True", embedder, folder, cache=args.cache)
                 for name, folder in sources.items()]
