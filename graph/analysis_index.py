@@ -508,16 +508,20 @@ def _never(element: NodeInfo) -> None:
     return None
 
 
+def _collect_stored(store, today: dt.date | None, document: str | None, kinds: Iterable[str] | None,
+                    decode: bool):
+    """_collect over the store's analysis index, opened and closed here (today defaults to today)."""
+    index = AnalysisIndex(store)
+    try:
+        return _collect(index, today or dt.date.today(), document, _wanted(kinds), decode=decode)
+    finally:
+        index.close()
+
+
 def store_gaps(store, today: dt.date | None = None, document: str | None = None,
                kinds: Iterable[str] | None = None) -> GapReport:
     """Every gap of the store (or one document's, some kinds) from the stored analyses, as find_gaps gives."""
-    today = today or dt.date.today()
-    wanted = _wanted(kinds)
-    index = AnalysisIndex(store)
-    try:
-        items, unread, sources, pages = _collect(index, today, document, wanted, decode=True)
-    finally:
-        index.close()
+    items, unread, sources, pages = _collect_stored(store, today, document, kinds, decode=True)
     gaps = []
     for _, data, _ in items:
         if isinstance(data, Gap):
@@ -532,13 +536,7 @@ def store_gaps(store, today: dt.date | None = None, document: str | None = None,
 def store_gaps_json(store, today: dt.date | None = None, document: str | None = None,
                     kinds: Iterable[str] | None = None) -> str:
     """The gap report as `gaps --json` prints it, from gaps rendered when stored (no gap decoded)."""
-    today = today or dt.date.today()
-    wanted = _wanted(kinds)
-    index = AnalysisIndex(store)
-    try:
-        items, unread, _, _ = _collect(index, today, document, wanted, decode=False)
-    finally:
-        index.close()
+    items, unread, _, _ = _collect_stored(store, today, document, kinds, decode=False)
     rendered = [text if text is not None else render_gap(data) for _, data, text in items]
     return report_json_text(rendered, unread)
 
